@@ -1,0 +1,23 @@
+import { UsageError } from './errors';
+
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a Go-style duration (`2s`, `500ms`, `1m30s`) or plain seconds (`5`,
+ * which crictl rejects but users type) into milliseconds.
+ */
+export function parseDuration(value: string, what: string): number {
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(v); m; m = re.exec(v)) {
+    total += Number(m[1]) * UNITS[m[2]];
+    matched = re.lastIndex;
+  }
+  if (v === '' || matched !== v.length) {
+    throw new UsageError(`${what}: invalid duration "${value}"`, 'use a duration such as 2s, 500ms or 1m, or plain seconds');
+  }
+  return total;
+}

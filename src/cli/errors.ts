@@ -1,0 +1,156 @@
+/**
+ * The one place where failures become a one-line message and an exit code.
+ *
+ * Commands throw; `bin/run.js` calls `reportError`, which prints and sets
+ * `process.exitCode`. Nothing else in the code base decides an exit code or
+ * calls `process.exit`.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { stdoutClosed } from './lifecycle';
+
+export const EXIT_RUNTIME = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+export interface CliErrorOptions {
+  exitCode?: number;
+  /** The next step for the user, printed after the message. */
+  hint?: string;
+}
+
+/** An error whose message is meant for the user as it is (no stack trace). */
+export class CliError extends Error {
+  readonly exitCode: number;
+  readonly hint?: string;
+  constructor(message: string, opts: CliErrorOptions = {}) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = opts.exitCode ?? EXIT_RUNTIME;
+    this.hint = opts.hint;
+  }
+}
+
+/** Bad flags, arguments or config: exit code 2. */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: EXIT_USAGE, hint });
+    this.name = 'UsageError';
+  }
+}
+
+/** The command's own result (e.g. a remote exit code) — not an error message. */
+export class ExitCode extends Error {
+  constructor(readonly exitCode: number, message = '') {
+    super(message);
+    this.name = 'ExitCode';
+  }
+}
+
+interface GrpcLikeError extends Error {
+  code?: number | string;
+  details?: string;
+}
+
+const DIAGNOSE_HINT = "run 'tcrictl diagnose' for a full check";
+
+/** What a failed dial says, by errno, about a socket path. */
+export function describeDialFailure(detail: string, socket: string): { what: string; hint: string } | undefined {
+  if (/ENOENT/.test(detail)) {
+    return { what: `socket ${socket} does not exist`, hint: `start the runtime or point -r/--runtime-endpoint at its socket; ${DIAGNOSE_HINT}` };
+  }
+  if (/ECONNREFUSED/.test(detail)) {
+    return { what: `connection refused on ${socket} (a stale socket: the runtime is not running)`, hint: `restart the runtime (e.g. 'systemctl restart containerd'); ${DIAGNOSE_HINT}` };
+  }
+  if (/EACCES|EPERM/.test(detail)) {
+    return { what: `permission denied on ${socket}`, hint: 'run as root (sudo tcrictl …) or as a member of the socket\'s group' };
+  }
+  if (/ENOTSOCK|ENOTDIR/.test(detail)) {
+    return { what: `${socket} is not a socket`, hint: `check -r/--runtime-endpoint; ${DIAGNOSE_HINT}` };
+  }
+  return undefined;
+}
+
+/** Context a command can attach so transport errors name the endpoint and the RPC. */
+export interface RpcContext {
+  endpoint?: string;
+  method?: string;
+  timeoutMs?: number;
+}
+
+/** Turns a gRPC error into a CliError with a message a node operator can act on. */
+export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliError {
+  const details = err.details ?? err.message;
+  const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+  const socket = ctx.endpoint?.replace(/^unix:\/\//, '') ?? 'the socket';
+  switch (err.code) {
+    case GrpcStatus.UNAVAILABLE: {
+      const dial = describeDialFailure(details, socket);
+      if (dial) return new CliError(`cannot connect to the runtime${where}: ${dial.what}`, { hint: dial.hint });
+      return new CliError(`the runtime${where} is unavailable: ${details}`, { hint: DIAGNOSE_HINT });
+    }
+    case GrpcStatus.DEADLINE_EXCEEDED: {
+      const secs = ctx.timeoutMs !== undefined ? `${ctx.timeoutMs / 1000}s` : 'the timeout';
+      const what = ctx.method ? `${ctx.method} ` : '';
+      return new CliError(`the runtime${where} did not answer ${what}within ${secs}`, {
+        hint: `raise -t/--timeout if it is just slow; ${DIAGNOSE_HINT}`,
+      });
+    }
+    case GrpcStatus.UNIMPLEMENTED:
+      return new CliError(`the runtime${where} does not implement ${ctx.method ?? 'this call'}: ${details}`, {
+        hint: /unknown service runtime\.v1\./.test(details)
+          ? `this is not a CRI v1 endpoint, or its CRI plugin is not loaded; ${DIAGNOSE_HINT}`
+          : 'this runtime version does not support the command',
+      });
+    case GrpcStatus.CANCELLED:
+      return new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });
+    case GrpcStatus.RESOURCE_EXHAUSTED:
+      return new CliError(`the runtime's answer was too large or it refused the request: ${details}`);
+    default:
+      return new CliError(details || String(err.code));
+  }
+}
+
+/** True for errors produced by @grpc/grpc-js calls. */
+export function isGrpcError(err: unknown): err is GrpcLikeError {
+  return err instanceof Error && typeof (err as GrpcLikeError).code === 'number' && 'details' in err;
+}
+
+/** oclif's own parse errors (unknown flag, missing argument) carry `oclif.exit`. */
+function oclifExit(err: unknown): number | undefined {
+  const o = (err as { oclif?: { exit?: number } }).oclif;
+  return typeof o?.exit === 'number' ? o.exit : undefined;
+}
+
+/** A closed stdout (`| head`) ends the command; that is not an error. */
+function isQuietStop(err: unknown): boolean {
+  return stdoutClosed() && (err instanceof Error) && ((err as GrpcLikeError).code === GrpcStatus.CANCELLED || (err as NodeJS.ErrnoException).code === 'EPIPE' || err.message === 'interrupted');
+}
+
+/** Print one line (plus an optional hint line) and set the exit code. */
+export function reportError(err: unknown, debug = false): void {
+  if (isQuietStop(err)) return;
+  if (err instanceof ExitCode) {
+    if (err.message) process.stderr.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
+    process.exitCode = err.exitCode;
+    return;
+  }
+  let cli: CliError;
+  if (err instanceof CliError) cli = err;
+  else if (isGrpcError(err)) cli = fromGrpcError(err, err as RpcContext);
+  else if (err instanceof Error && oclifExit(err) !== undefined) {
+    const code = oclifExit(err)!;
+    if (code === 0) {
+      process.exitCode = 0;
+      return;
+    }
+    // oclif wraps parse errors in several lines; keep the first, which names the problem.
+    const first = err.message.split('\n').find((l) => l.trim() !== '') ?? err.message;
+    cli = new UsageError(first.trim(), "see 'tcrictl <command> --help'");
+  } else if (err instanceof Error) cli = new CliError(err.message);
+  else cli = new CliError(String(err));
+  const lines = [`tcrictl: ${cli.message}`];
+  if (cli.hint) lines.push(`  hint: ${cli.hint}`);
+  if (debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
+  process.stderr.write(lines.join('\n') + '\n');
+  process.exitCode = cli.exitCode;
+}

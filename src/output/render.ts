@@ -1,0 +1,32 @@
+/**
+ * The one output switch: json and yaml are produced here and never decorated
+ * (no colour, no spinner, TTY or not); tables come from table.ts.
+ */
+import { UsageError } from '../cli/errors';
+import { sortKeysDeep, stringifyJson, toProtoJson } from './json';
+
+export type OutputFormat = 'json' | 'yaml' | 'table';
+
+export function checkFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
+  const v = (value ?? fallback) as OutputFormat;
+  if (!allowed.includes(v)) {
+    throw new UsageError(`unsupported output format "${value}"`, `use one of: ${allowed.join(', ')}`);
+  }
+  return v;
+}
+
+/** YAML as crictl makes it (JSON → YAML): keys sorted at every level, int64 strings stay quoted. */
+export function toYaml(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  return YAML.stringify(sortKeysDeep(value), { lineWidth: 0 });
+}
+
+export function renderValue(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? stringifyJson(value) : toYaml(value);
+}
+
+/** A whole CRI response message (e.g. ListContainersResponse) in crictl's JSON or YAML. */
+export function renderMessage(typeName: string, msg: unknown, format: 'json' | 'yaml'): string {
+  return renderValue(toProtoJson(typeName, msg), format);
+}
