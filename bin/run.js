@@ -1,13 +1,41 @@
 #!/usr/bin/env node
 'use strict';
-// The entry point: run the command, then report any error in one place.
-const { reorderGlobalFlags } = require('../dist/src/cli/argv');
-const { reportError } = require('../dist/src/cli/errors');
+// The `tcrictl` command of the npm package: runs the bundle dist/tcrictl.js
+// (everything inlined, see scripts/build.js) with its V8 code cache.
+// Errors are reported inside the bundle (src/cli/errors.ts), in one place.
+const fs = require('node:fs');
+const path = require('node:path');
+const { loadBundle, readCodeCache, writeCodeCache } = require('./loader');
 
-const argv = reorderGlobalFlags(process.argv.slice(2));
-const debug = argv.includes('-D') || argv.includes('--debug');
+const root = path.resolve(__dirname, '..');
+const filename = path.join(root, 'dist', 'tcrictl.js');
+const cacheFile = `${filename}.codecache`;
 
-require('@oclif/core')
-  .run(argv, __dirname)
-  .then(() => require('@oclif/core').flush())
-  .catch((err) => reportError(err, debug));
+let source;
+try {
+  // The build guarantees ASCII (scripts/build.js): latin1 decoding is exact and 3-5x faster than UTF-8.
+  source = fs.readFileSync(filename, 'latin1');
+} catch {
+  process.stderr.write(`tcrictl: ${filename} is missing\n  hint: run 'npm run build' first\n`);
+  process.exitCode = 1;
+}
+if (source !== undefined) {
+  const bundle = loadBundle({
+    source,
+    filename,
+    dirname: path.dirname(filename),
+    cachedData: readCodeCache(cacheFile, source),
+    requireFn: require,
+  });
+  if (!bundle.cacheUsable() && !process.env.TCRICTL_NO_CODE_CACHE) {
+    // Missing, or made by another Node version: write ours for the next start, if we may.
+    process.once('exit', () => {
+      try {
+        writeCodeCache(cacheFile, source, bundle.createCachedData());
+      } catch {
+        // A read-only install just starts slower.
+      }
+    });
+  }
+  bundle.exports.run(process.argv.slice(2), root);
+}

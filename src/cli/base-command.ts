@@ -101,7 +101,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private async connectRuntime(): Promise<Connection> {
     const ep = this.settings.runtimeEndpoint;
     if (ep) return this.connection(ep);
-    const found = await detectRuntime(this.settings.timeoutMs, (l) => this.debugLine(l));
+    const found = await detectRuntime(this.settings.timeoutMs, (l) => this.debugLine(l), this.signal);
     this.debugLine(`using ${found.candidate.endpoint} (${found.candidate.source})`);
     this.connections.set(found.candidate.endpoint, found.conn);
     return found.conn;

@@ -96,10 +96,15 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
       });
     }
     case GrpcStatus.UNIMPLEMENTED:
+      // Every CRI v1 runtime answers Version, so a server that does not is not one
+      // (Go servers say "unknown service runtime.v1.…", grpc-js "does not implement the method").
+      if (ctx.method === 'Version' || /unknown service runtime\.v1\./.test(details)) {
+        return new CliError(`${ctx.endpoint ?? 'the endpoint'} is not a CRI v1 endpoint: ${details}`, {
+          hint: `check -r/--runtime-endpoint, or whether the runtime's CRI plugin is loaded; ${DIAGNOSE_HINT}`,
+        });
+      }
       return new CliError(`the runtime${where} does not implement ${ctx.method ?? 'this call'}: ${details}`, {
-        hint: /unknown service runtime\.v1\./.test(details)
-          ? `this is not a CRI v1 endpoint, or its CRI plugin is not loaded; ${DIAGNOSE_HINT}`
-          : 'this runtime version does not support the command',
+        hint: 'this runtime version does not support the command',
       });
     case GrpcStatus.CANCELLED:
       return new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CliError, UsageError } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
 import { hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
 import { Connection, RpcError, socketPathOf } from './client';
 import type { VersionResponse } from './types';
@@ -136,7 +136,7 @@ function classify(err: RpcError): ProbeOutcome {
 }
 
 /** Dials one endpoint and asks CRI Version, with a deadline. Never throws. */
-export async function probeEndpoint(candidate: Candidate, timeoutMs: number, keep = false): Promise<ProbeResult> {
+export async function probeEndpoint(candidate: Candidate, timeoutMs: number, keep = false, signal?: AbortSignal): Promise<ProbeResult> {
   const started = Date.now();
   const done = (outcome: ProbeOutcome, extra: Partial<ProbeResult> = {}): ProbeResult => ({
     candidate,
@@ -156,7 +156,7 @@ export async function probeEndpoint(candidate: Candidate, timeoutMs: number, kee
   }
   const conn = new Connection(candidate.endpoint, timeoutMs);
   try {
-    const version = await conn.unary<VersionResponse>('runtime.v1.RuntimeService', 'Version', { version: 'v1' });
+    const version = await conn.unary<VersionResponse>('runtime.v1.RuntimeService', 'Version', { version: 'v1' }, { signal });
     if (!keep) conn.close();
     return done('ok', { version, conn: keep ? conn : undefined, detail: `${version.runtimeName} ${version.runtimeVersion}` });
   } catch (err) {
@@ -178,9 +178,9 @@ export interface Detection {
  * Probes all candidates at once and takes the first, in priority order, that
  * answers; a slow early candidate delays the choice by at most the timeout.
  */
-export async function detectRuntime(timeoutMs: number, log?: (line: string) => void): Promise<Detection> {
+export async function detectRuntime(timeoutMs: number, log?: (line: string) => void, signal?: AbortSignal): Promise<Detection> {
   const candidates = candidateEndpoints();
-  const probes = candidates.map((c) => probeEndpoint(c, timeoutMs, true));
+  const probes = candidates.map((c) => probeEndpoint(c, timeoutMs, true, signal));
   const tried: ProbeResult[] = [];
   let winner: ProbeResult | undefined;
   for (const p of probes) {
@@ -194,6 +194,8 @@ export async function detectRuntime(timeoutMs: number, log?: (line: string) => v
   }
   // Close whatever the others opened, without waiting for slow ones.
   for (const p of probes) void p.then((r) => r !== winner && r.conn?.close());
+  // Ctrl-C cancels the probes; that is not "no runtime found".
+  if (signal?.aborted) throw new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });
   if (!winner) throw noRuntimeError(tried);
   return { conn: winner.conn!, candidate: winner.candidate, version: winner.version!, tried };
 }

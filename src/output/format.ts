@@ -28,7 +28,8 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
   if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(hours / 24 / 365)} years`;
+  // go-units uses the truncated (not rounded) hours here.
+  return `${Math.floor(Math.floor(ms / 3_600_000) / 24 / 365)} years`;
 }
 
 /** "N … ago" for a CRI nanosecond timestamp string. */
@@ -39,22 +40,58 @@ export function ago(createdAtNs: string, nowMs = Date.now()): string {
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 
-/** Go's %.Ng: N significant digits, trailing zeros dropped, exponent form when Go would use it. */
-function goG(x: number, precision: number): string {
-  if (x === 0) return '0';
-  const exp = Math.floor(Math.log10(Math.abs(x)));
-  let s = x.toPrecision(precision);
-  // Rounding can carry into a new digit (999.9 → "1.00e+3" in Go terms).
-  const rounded = Number(s);
-  const e = rounded === 0 ? exp : Math.floor(Math.log10(Math.abs(rounded)));
-  if (e < -4 || e >= precision) {
-    const [m, ex] = rounded.toExponential(precision - 1).split('e');
-    const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
-    const n = Number(ex);
-    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+/** The exact decimal value of a finite, non-negative double: digits × 10^-scale. */
+function exactDecimal(x: number): { digits: string; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exp2 = -1074;
+  if (biased !== 0) {
+    mant |= 1n << 52n;
+    exp2 = biased - 1075;
   }
-  if (s.includes('.')) s = s.replace(/\.?0+$/, '');
-  return s;
+  if (exp2 >= 0) return { digits: (mant << BigInt(exp2)).toString(), scale: 0 };
+  // m / 2^k = m·5^k / 10^k: exact, so ties are real ties (Go rounds them to even).
+  return { digits: (mant * 5n ** BigInt(-exp2)).toString(), scale: -exp2 };
+}
+
+/**
+ * Go's fmt %.{precision}g: `precision` significant digits of the exact value,
+ * exact ties rounded to even (1.125 → "1.12"), trailing zeros dropped, and
+ * the exponent form when the exponent is < -4 or >= precision (999.5 → "1e+03").
+ */
+export function formatGoG(x: number, precision: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '+Inf' : '-Inf';
+  if (x === 0) return '0';
+  const sign = x < 0 ? '-' : '';
+  const { digits, scale } = exactDecimal(Math.abs(x));
+  let d = digits;
+  let exp = d.length - 1 - scale; // decimal exponent of the first digit
+  if (d.length > precision) {
+    const rest = d.slice(precision);
+    let keep = d.slice(0, precision);
+    const half = rest[0] > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+    const tie = rest[0] === '5' && !/[1-9]/.test(rest.slice(1));
+    if (half || (tie && Number(keep[keep.length - 1]) % 2 === 1)) {
+      const up = (BigInt(keep) + 1n).toString();
+      if (up.length > keep.length) exp += 1;
+      keep = up.slice(0, precision);
+    }
+    d = keep;
+  }
+  d = d.replace(/0+$/, '') || '0';
+  if (exp < -4 || exp >= precision) {
+    const mant = d.length > 1 ? `${d[0]}.${d.slice(1)}` : d;
+    return `${sign}${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const point = exp + 1; // digits before the decimal point
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${d}`;
+  if (point >= d.length) return `${sign}${d}${'0'.repeat(point - d.length)}`;
+  return `${sign}${d.slice(0, point)}.${d.slice(point)}`;
 }
 
 /** go-units HumanSizeWithPrecision (decimal units): 1028707 → "1.03MB" with precision 3. */
@@ -65,7 +102,7 @@ export function humanSize(bytes: number, precision = 3): string {
     size /= 1000;
     i++;
   }
-  return `${goG(size, precision)}${UNITS[i]}`;
+  return `${formatGoG(size, precision)}${UNITS[i]}`;
 }
 
 /**

@@ -19,7 +19,8 @@ export function checkFormat(value: string | undefined, allowed: readonly OutputF
 export function toYaml(value: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const YAML = require('yaml') as typeof import('yaml');
-  return YAML.stringify(sortKeysDeep(value), { lineWidth: 0 });
+  // YAML 1.1 quoting ("yes", timestamps) and unindented sequences, as Go's sigs.k8s.io/yaml writes.
+  return YAML.stringify(sortKeysDeep(value), { lineWidth: 0, version: '1.1', indentSeq: false });
 }
 
 export function renderValue(value: unknown, format: 'json' | 'yaml'): string {

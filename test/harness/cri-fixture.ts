@@ -144,7 +144,7 @@ export function podConfig(ctd: Containerd, opts: PodOptions): object {
   const uid = opts.uid ?? randomUUID();
   return {
     metadata: { name: opts.name, namespace, uid, attempt: 0 },
-    hostname: opts.name,
+    // No hostname: with the host's UTS namespace runc refuses to set one.
     logDirectory: path.join(ctd.logDir, `${namespace}_${opts.name}_${uid}`),
     labels: {
       ...opts.labels,

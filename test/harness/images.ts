@@ -199,7 +199,13 @@ export function buildImageArchives(): Record<ImageName, string> {
     fs.writeFileSync(archives[name], ociArchive(layer, IMAGE_REFS[name], IMAGE_CMDS[name]));
   }
   if (cached) fs.rmSync(cached.dir, { recursive: true, force: true });
-  else process.once('exit', () => cached && fs.rmSync(cached.dir, { recursive: true, force: true }));
+  else process.once('exit', removeImageArchives);
   cached = { dir, archives };
   return archives;
+}
+
+/** Deletes the cached archives (also done at process exit). */
+export function removeImageArchives(): void {
+  if (cached) fs.rmSync(cached.dir, { recursive: true, force: true });
+  cached = undefined;
 }

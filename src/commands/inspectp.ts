@@ -1,0 +1,52 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command';
+import { CliError } from '../cli/errors';
+import * as F from '../cli/flags';
+import { compileRegex, listPods, parseLabels } from '../cri/filters';
+import { mapLimit, notFoundAs, resolvePods } from '../cri/resolve';
+import { podStatusJson, podStatusTable, renderStatusData } from '../output/inspect';
+
+export default class Inspectp extends BaseCommand<typeof Inspectp> {
+  static override summary = 'Display the status of one or more pods.';
+  static override description =
+    'Prints {"info": …, "status": …} with every key sorted, like current crictl: one object for one pod, ' +
+    'an array for several. IDs may be full IDs, unique prefixes or pod names. ' +
+    'Without IDs it inspects the pods the filter flags select (default: all).';
+  static override examples = ['<%= config.bin %> inspectp 9a8b7c6d5e4f', '<%= config.bin %> inspectp web -o table', '<%= config.bin %> inspectp --namespace kube-system -q'];
+  static override strict = false;
+  static override args = {
+    ids: Args.string({ description: 'POD-ID... (full ID, unique prefix or name)', required: false }),
+  };
+  static override flags = {
+    output: F.output(['json', 'yaml', 'table'], 'json'),
+    quiet: F.quietStatus,
+    ...F.podFilterFlags,
+  };
+
+  async run(): Promise<void> {
+    const f = this.flags;
+    const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
+    const queries = (await this.parse(Inspectp)).argv as string[];
+    const labels = parseLabels(f.label);
+    const name = compileRegex(f.name, '--name');
+    const namespace = compileRegex(f.namespace, '--namespace');
+    const rt = await this.runtimeClient();
+    let ids: string[];
+    if (queries.length > 0) ids = await resolvePods(rt, queries);
+    else {
+      ids = (await listPods(rt, { state: f.state, latest: f.latest, last: f.last, labels, name, namespace })).map((p) => p.id);
+      if (ids.length === 0) throw new CliError('no pod IDs given and no pod matches the filters', { hint: 'give IDs or names, or widen the filters' });
+    }
+    const verbose = !f.quiet;
+    const responses = await mapLimit(ids, 8, (id) =>
+      rt.podSandboxStatus(id, verbose).catch((err: unknown) => {
+        throw notFoundAs(err, 'pod', queries[ids.indexOf(id)] ?? id, 'tcrictl pods');
+      }),
+    );
+    if (format === 'table') {
+      this.print(responses.map((r) => podStatusTable(r, verbose)).join(''));
+      return;
+    }
+    this.print(renderStatusData(responses.map((r) => ({ status: podStatusJson(r.status), info: r.info })), format));
+  }
+}

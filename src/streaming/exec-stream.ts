@@ -1,0 +1,164 @@
+/**
+ * Client side of an exec stream: connect to the URL the runtime's Exec
+ * returned, pump stdin/stdout/stderr over the channel protocol, keep the
+ * remote terminal's size in step with ours, and return the exit status.
+ */
+import WebSocket from 'ws';
+import { CliError } from '../cli/errors';
+import {
+  closeFrame,
+  ERROR,
+  frame,
+  parseStatus,
+  PROTOCOLS,
+  resizeFrame,
+  STDERR,
+  STDIN,
+  STDOUT,
+  supportsClose,
+  type ExecOutcome,
+} from './channel';
+
+export interface Output {
+  write(chunk: Uint8Array): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+export interface ExecStreamOptions {
+  url: string;
+  /** Send this to the remote stdin (the caller puts a terminal in raw mode). */
+  stdin?: NodeJS.ReadableStream;
+  stdout: Output;
+  stderr: Output;
+  signal?: AbortSignal;
+  /** With a TTY: the size now, and a way to hear about changes (returns an unsubscribe function). */
+  terminal?: { size: () => TerminalSize; onResize: (listener: () => void) => () => void };
+  protocols?: string[];
+  /** Called once the stream is open, with the negotiated subprotocol. */
+  onOpen?: (protocol: string) => void;
+}
+
+/** Streaming URLs are http(s); the WebSocket is the same URL with a ws(s) scheme. */
+export function websocketUrl(url: string): string {
+  const u = new URL(url);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  return u.toString();
+}
+
+function readBody(res: import('node:http').IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => {
+      if (body.length < 4096) body += c;
+    });
+    res.on('end', () => resolve(body.trim()));
+    res.on('error', () => resolve(body.trim()));
+  });
+}
+
+export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
+  return new Promise<ExecOutcome>((resolve, reject) => {
+    const ws = new WebSocket(websocketUrl(o.url), o.protocols ?? PROTOCOLS, {
+      perMessageDeflate: false,
+      // containerd's streaming server uses a self-signed certificate when TLS is on.
+      rejectUnauthorized: false,
+    });
+    let status: string | undefined;
+    let settled = false;
+    const cleanups: (() => void)[] = [];
+    const finish = (err: Error | undefined, outcome?: ExecOutcome) => {
+      if (settled) return;
+      settled = true;
+      for (const c of cleanups) c();
+      if (err) reject(err);
+      else resolve(outcome!);
+    };
+
+    const onAbort = () => {
+      ws.terminate();
+      finish(new CliError('interrupted', { exitCode: 130 }));
+    };
+    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => o.signal?.removeEventListener('abort', onAbort));
+
+    ws.on('unexpected-response', (_req, res) => {
+      void readBody(res).then((body) => {
+        const why = res.statusCode === 403 || res.statusCode === 400 ? ` (it accepts none of ${(o.protocols ?? PROTOCOLS).join(', ')}?)` : '';
+        finish(new CliError(`the runtime's streaming server refused the exec stream: HTTP ${res.statusCode}${why}${body ? `: ${body}` : ''}`));
+      });
+    });
+    ws.on('error', (err) => finish(new CliError(`cannot connect to the exec stream at ${o.url}: ${err.message}`, {
+      hint: 'the runtime returned this URL from Exec; its streaming server must be reachable from here (containerd: stream_server_address)',
+    })));
+
+    ws.on('open', () => {
+      o.onOpen?.(ws.protocol);
+      if (o.terminal) {
+        const send = () => {
+          const { columns, rows } = o.terminal!.size();
+          if (columns > 0 && rows > 0 && ws.readyState === WebSocket.OPEN) ws.send(resizeFrame(columns, rows));
+        };
+        send();
+        cleanups.push(o.terminal.onResize(send));
+      }
+      if (o.stdin) pumpStdin(ws, o.stdin, cleanups);
+    });
+
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary || data.length === 0) return;
+      const payload = data.subarray(1);
+      if (payload.length === 0) return; // the server's "stream open" marker
+      switch (data[0]) {
+        case STDOUT:
+          if (!o.stdout.write(payload)) pauseUntilDrain(ws, o.stdout);
+          break;
+        case STDERR:
+          if (!o.stderr.write(payload)) pauseUntilDrain(ws, o.stderr);
+          break;
+        case ERROR:
+          status = (status ?? '') + payload.toString('utf8');
+          break;
+        default:
+          break;
+      }
+    });
+
+    ws.on('close', () => {
+      if (status !== undefined) finish(undefined, parseStatus(status));
+      else finish(new CliError('the exec stream closed without an exit status (the connection to the runtime was lost?)'));
+    });
+  });
+}
+
+/** Slow local output: stop reading from the socket until it catches up. */
+function pauseUntilDrain(ws: WebSocket, out: Output): void {
+  ws.pause();
+  out.once('drain', () => ws.resume());
+}
+
+function pumpStdin(ws: WebSocket, stdin: NodeJS.ReadableStream, cleanups: (() => void)[]): void {
+  const onData = (chunk: Buffer | string) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(frame(STDIN, typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+  };
+  const onEnd = () => {
+    // v4 has no way to close stdin alone: the remote side sees EOF only when the command ends.
+    if (ws.readyState === WebSocket.OPEN && supportsClose(ws.protocol)) ws.send(closeFrame(STDIN));
+  };
+  stdin.on('data', onData);
+  stdin.once('end', onEnd);
+  cleanups.push(() => {
+    stdin.removeListener('data', onData);
+    stdin.removeListener('end', onEnd);
+    stdin.pause();
+  });
+  stdin.resume();
+}

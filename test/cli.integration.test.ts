@@ -1,0 +1,238 @@
+/**
+ * The CLI as a user runs it (a subprocess), against the in-process fake CRI
+ * server: timeouts, unimplemented calls, non-CRI servers, Ctrl-C, usage errors
+ * and where global flags may go. TCRICTL_HOST_ROOT is an empty temp dir, so
+ * the host's own sockets and /etc/crictl.yaml are never read.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { status } from '@grpc/grpc-js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeHostRoot, runCli, STACK_LINE, writeHostFile, type CliResult } from './fake/cli';
+import { startFakeCri, type FakeCri, type FakeCriOptions } from './fake/fake-cri';
+
+const fakes: FakeCri[] = [];
+after(() => Promise.all(fakes.map((f) => f.stop())));
+
+async function fake(opts: FakeCriOptions = {}): Promise<FakeCri> {
+  const f = await startFakeCri(opts);
+  fakes.push(f);
+  return f;
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+/** A failure a user can read: finished, exit code, ≤ 2 lines (message + hint), no stack trace, nothing on stdout. */
+function assertCleanFailure(r: CliResult, exitCode: number, message: RegExp): void {
+  assert.equal(r.hung, false, 'tcrictl hung and had to be killed');
+  assert.equal(r.code, exitCode, `exit code; stderr: ${r.stderr}`);
+  assert.equal(r.stdout, '');
+  const ls = lines(r.stderr);
+  assert.ok(ls.length >= 1 && ls.length <= 2, `one message line and an optional hint, got:\n${r.stderr}`);
+  assert.match(ls[0], /^tcrictl: /);
+  assert.match(ls[0], message);
+  if (ls[1]) assert.match(ls[1], /^  hint: /);
+  assert.doesNotMatch(r.stderr, STACK_LINE);
+}
+
+describe('a runtime that never answers', () => {
+  it('a hanging Version fails after -t 500ms, naming the timeout', async () => {
+    const f = await fake({ overrides: { Version: { hang: true } } });
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
+    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assert.ok(r.stderr.includes(f.endpoint));
+    assert.match(r.stderr, /-t\/--timeout/);
+  });
+
+  it('a server that accepts and never speaks HTTP/2 fails after the timeout too', async () => {
+    const f = await fake({ mode: 'silent' });
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
+    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assert.ok(f.calls.includes('(connection)'), 'tcrictl did connect');
+  });
+
+  it('plain seconds work as a timeout (-t 1)', async () => {
+    const f = await fake({ overrides: { Version: { hang: true } } });
+    const r = await runCli(['-t', '1', 'version', '-r', f.endpoint]);
+    assertCleanFailure(r, 1, /within 1s/);
+  });
+
+  it('a slow answer inside the timeout is fine', async () => {
+    const f = await fake({ overrides: { Version: { delayMs: 200 } } });
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '10s']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /RuntimeName:  fakecri/);
+  });
+
+  it('Ctrl-C during a hanging call exits at once with a short message', async () => {
+    const f = await fake({ overrides: { Version: { hang: true } } });
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '10m'], {
+      onSpawn: (child) => void f.waitForCall('Version').then(() => child.kill('SIGINT')),
+    });
+    assert.equal(r.hung, false, 'Ctrl-C did not end tcrictl');
+    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.stderr, 'tcrictl: interrupted\n');
+  });
+
+  it('Ctrl-C while probing candidates (auto-detection) exits at once', async () => {
+    const f = await fake({ overrides: { Version: { hang: true } } });
+    const r = await runCli(['version', '-t', '10m'], {
+      env: { TCRICTL_ENDPOINTS: f.endpoint },
+      killAfterMs: 20_000,
+      onSpawn: (child) => void f.waitForCall('Version').then(() => child.kill('SIGINT')),
+    });
+    assert.equal(r.hung, false, 'Ctrl-C did not end tcrictl during endpoint detection');
+    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.stderr, 'tcrictl: interrupted\n');
+  });
+});
+
+describe('servers that are not (fully) CRI', () => {
+  it('grpc server without RuntimeService: says it is not a CRI endpoint', async () => {
+    const f = await fake({ mode: 'unrelated' });
+    const r = await runCli(['version', '-r', f.endpoint]);
+    assertCleanFailure(r, 1, /is not a CRI v1 endpoint/);
+  });
+
+  it('"unknown service runtime.v1.RuntimeService" (containerd without CRI): says it is not a CRI endpoint', async () => {
+    const f = await fake({ mode: 'go-unknown-service' });
+    const r = await runCli(['version', '-r', f.endpoint]);
+    assertCleanFailure(r, 1, /is not a CRI v1 endpoint: unknown service runtime\.v1\.RuntimeService/);
+    assert.match(r.stderr, /tcrictl diagnose/);
+  });
+
+  it('one Unimplemented call (ListContainers): names the call, exit 1', async () => {
+    const f = await fake({ overrides: { ListContainers: { code: status.UNIMPLEMENTED, details: 'unknown method ListContainers for service runtime.v1.RuntimeService' } } });
+    const r = await runCli(['ps', '-r', f.endpoint]);
+    assertCleanFailure(r, 1, /does not implement ListContainers/);
+    assert.doesNotMatch(r.stderr, /not a CRI/);
+  });
+
+  it('NOT_FOUND from the runtime is passed on in its own words, exit 1', async () => {
+    const f = await fake({ overrides: { Status: { code: status.NOT_FOUND, details: 'no such thing' } } });
+    const r = await runCli(['info', '-r', f.endpoint]);
+    assertCleanFailure(r, 1, /no such thing/);
+  });
+});
+
+describe('connection failures with an explicit endpoint', () => {
+  it('a missing socket says so, exit 1', async () => {
+    const r = await runCli(['version', '-r', 'unix:///tmp/tcrictl-no-such-dir/x.sock']);
+    assertCleanFailure(r, 1, /socket \/tmp\/tcrictl-no-such-dir\/x\.sock does not exist/);
+  });
+});
+
+describe('usage errors and flag placement', () => {
+  it('a missing -c file: exit 2, names the file', async () => {
+    const r = await runCli(['version', '-c', '/tmp/tcrictl-no-such.yaml']);
+    assertCleanFailure(r, 2, /\/tmp\/tcrictl-no-such\.yaml does not exist/);
+  });
+
+  it('a missing CRI_CONFIG_FILE: exit 2', async () => {
+    const r = await runCli(['version'], { env: { CRI_CONFIG_FILE: '/tmp/tcrictl-no-such.yaml' } });
+    assertCleanFailure(r, 2, /tcrictl-no-such\.yaml/);
+  });
+
+  it('an invalid -c file: exit 2, names the bad key', async () => {
+    const root = makeHostRoot();
+    const p = writeHostFile(root, 'bad.yaml', 'bogus-key: 1\n');
+    const r = await runCli(['-c', p, 'version']);
+    assertCleanFailure(r, 2, /'bogus-key' is not valid/);
+  });
+
+  it('a bad -t: exit 2', async () => {
+    const r = await runCli(['version', '-t', 'soon']);
+    assertCleanFailure(r, 2, /-t\/--timeout: invalid duration "soon"/);
+  });
+
+  it('a bad -t before the command: exit 2', async () => {
+    const r = await runCli(['-t', '5x', 'version']);
+    assertCleanFailure(r, 2, /invalid duration "5x"/);
+  });
+
+  it('an unknown flag: exit 2, one line, no stack', async () => {
+    const r = await runCli(['version', '--bogus']);
+    assertCleanFailure(r, 2, /--bogus/);
+  });
+
+  it('tcp:// is refused clearly: exit 2', async () => {
+    const r = await runCli(['version', '-r', 'tcp://127.0.0.1:2375']);
+    assertCleanFailure(r, 2, /tcp endpoints are not supported/);
+  });
+
+  it('an explicitly empty -r: exit 2', async () => {
+    const r = await runCli(['version', '-r', '']);
+    assertCleanFailure(r, 2, /--runtime-endpoint is set but empty/);
+  });
+
+  it('global flags after the command and its args (version -r X)', async () => {
+    const f = await fake();
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '5s']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^Version:  0\.1\.0\nRuntimeName:  fakecri\nRuntimeVersion:  v9\.9\.9\nRuntimeApiVersion:  v1\n$/);
+  });
+
+  it('global flags before the command (-r X -t 5s -D version)', async () => {
+    const f = await fake();
+    const r = await runCli(['-r', f.endpoint, '-t', '5s', '-D', 'version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /RuntimeName:  fakecri/);
+    assert.match(r.stderr, /debug: .*connecting to unix:\/\//);
+  });
+
+  it('--runtime-endpoint=X before the command', async () => {
+    const f = await fake();
+    const r = await runCli([`--runtime-endpoint=${f.endpoint}`, 'version']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+});
+
+describe('where the endpoint comes from', () => {
+  it('flag > CONTAINER_RUNTIME_ENDPOINT > config file', async () => {
+    const [a, b, c] = await Promise.all(['from-config', 'from-env', 'from-flag'].map((n) => fake({ version: { runtimeName: n } })));
+    const root = makeHostRoot();
+    writeHostFile(root, 'etc/crictl.yaml', `runtime-endpoint: ${a.endpoint}\n`);
+    const name = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await runCli(args, { hostRoot: root, env });
+      assert.equal(r.code, 0, r.stderr);
+      return /RuntimeName:  (\S+)/.exec(r.stdout)?.[1];
+    };
+    assert.equal(await name(['version']), 'from-config');
+    assert.equal(await name(['version'], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-env');
+    assert.equal(await name(['version', '-r', c.endpoint], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-flag');
+  });
+
+  it('/etc/crictl.yaml under the host root is honoured, and nothing is probed', async () => {
+    const good = await fake({ version: { runtimeName: 'configured' } });
+    const other = await fake({ version: { runtimeName: 'candidate' } });
+    const root = makeHostRoot();
+    writeHostFile(root, 'etc/crictl.yaml', `runtime-endpoint: ${good.endpoint}\ntimeout: 3\n`);
+    const r = await runCli(['version'], { hostRoot: root, env: { TCRICTL_ENDPOINTS: other.endpoint } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /RuntimeName:  configured/);
+    assert.deepEqual(other.calls, []);
+  });
+
+  it('a broken default /etc/crictl.yaml is ignored with one warning (as crictl ignores it)', async () => {
+    const f = await fake();
+    const root = makeHostRoot();
+    writeHostFile(root, 'etc/crictl.yaml', 'bogus-key: 1\n');
+    const r = await runCli(['version', '-r', f.endpoint], { hostRoot: root });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lines(r.stderr).length, 1);
+    assert.match(r.stderr, /warning: .*bogus-key/);
+  });
+
+  it('-c names a config in another place', async () => {
+    const f = await fake({ version: { runtimeName: 'via-c' } });
+    const dir = makeHostRoot();
+    const p = path.join(dir, 'my.yaml');
+    fs.writeFileSync(p, `runtime-endpoint: ${f.endpoint}\n`);
+    const r = await runCli(['-c', p, 'version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /RuntimeName:  via-c/);
+  });
+});

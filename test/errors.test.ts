@@ -1,0 +1,158 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { status } from '@grpc/grpc-js';
+import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError } from '../src/cli/errors';
+import { RpcError } from '../src/cri/client';
+import { STACK_LINE } from './fake/cli';
+
+const EP = 'unix:///run/containerd/containerd.sock';
+const dial = (errno: string, p = '/run/containerd/containerd.sock') =>
+  `No connection established. Last error: Error: connect ${errno} ${p}. Resolution note: `;
+
+/** Runs reportError, capturing stderr and the exit code it sets; restores both. */
+function report(err: unknown, debug = false): { stderr: string; exitCode: number | undefined } {
+  const write = process.stderr.write;
+  const savedCode = process.exitCode;
+  let stderr = '';
+  process.exitCode = undefined;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    reportError(err, debug);
+    return { stderr, exitCode: process.exitCode as number | undefined };
+  } finally {
+    process.stderr.write = write;
+    process.exitCode = savedCode;
+  }
+}
+
+describe('fromGrpcError', () => {
+  const ctx = { endpoint: EP, method: 'ListContainers', timeoutMs: 500 };
+
+  it('missing socket: says it does not exist and how to fix it', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNAVAILABLE, details: dial('ENOENT') }, ctx);
+    assert.equal(e.exitCode, 1);
+    assert.match(e.message, /socket \/run\/containerd\/containerd\.sock does not exist/);
+    assert.match(e.hint ?? '', /start the runtime.*tcrictl diagnose/);
+  });
+
+  it('refused: says stale socket, runtime not running', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNAVAILABLE, details: dial('ECONNREFUSED') }, ctx);
+    assert.match(e.message, /connection refused .*stale socket/);
+    assert.match(e.hint ?? '', /restart the runtime/);
+  });
+
+  it('permission denied: says run as root', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNAVAILABLE, details: dial('EACCES') }, ctx);
+    assert.match(e.message, /permission denied on \/run\/containerd\/containerd\.sock/);
+    assert.match(e.hint ?? '', /root/);
+  });
+
+  it('other unavailability keeps the details and points at diagnose', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNAVAILABLE, details: 'Connection dropped' }, ctx);
+    assert.match(e.message, /unavailable: Connection dropped/);
+    assert.match(e.hint ?? '', /tcrictl diagnose/);
+  });
+
+  it('deadline: names the call and the timeout, suggests -t', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded after 0.501s' }, ctx);
+    assert.equal(e.exitCode, 1);
+    assert.match(e.message, /did not answer ListContainers within 0\.5s/);
+    assert.match(e.hint ?? '', /-t\/--timeout/);
+  });
+
+  it('unknown service (Go wording): not a CRI endpoint', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNIMPLEMENTED, details: 'unknown service runtime.v1.RuntimeService' }, ctx);
+    assert.match(e.message, /is not a CRI v1 endpoint/);
+  });
+
+  it('Version unimplemented (grpc-js wording): not a CRI endpoint', () => {
+    const e = fromGrpcError(
+      { name: 'E', message: '', code: status.UNIMPLEMENTED, details: 'The server does not implement the method /runtime.v1.RuntimeService/Version' },
+      { ...ctx, method: 'Version' },
+    );
+    assert.match(e.message, /unix:\/\/\/run\/containerd\/containerd\.sock is not a CRI v1 endpoint/);
+  });
+
+  it('one unimplemented call on a real runtime: names the call, not "not CRI"', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.UNIMPLEMENTED, details: 'unknown method GetContainerEvents' }, { ...ctx, method: 'GetContainerEvents' });
+    assert.match(e.message, /does not implement GetContainerEvents/);
+    assert.doesNotMatch(e.message, /not a CRI/);
+    assert.match(e.hint ?? '', /does not support/);
+  });
+
+  it('cancelled: "interrupted", exit 130', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.CANCELLED, details: 'Cancelled on client' }, ctx);
+    assert.equal(e.message, 'interrupted');
+    assert.equal(e.exitCode, EXIT_INTERRUPTED);
+  });
+
+  it('resource exhausted: says the answer was too large', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.RESOURCE_EXHAUSTED, details: 'Received message larger than max' }, ctx);
+    assert.match(e.message, /too large/);
+  });
+
+  it('anything else: the runtime’s own words, exit 1', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.NOT_FOUND, details: 'an error occurred when try to find container "x": not found' }, ctx);
+    assert.equal(e.message, 'an error occurred when try to find container "x": not found');
+    assert.equal(e.exitCode, 1);
+  });
+
+  it('works without context', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.DEADLINE_EXCEEDED, details: 'x' });
+    assert.match(e.message, /^the runtime did not answer within the timeout$/);
+  });
+});
+
+describe('reportError', () => {
+  it('CliError: one line plus a hint line, exit 1', () => {
+    const r = report(new CliError('something broke', { hint: 'do this' }));
+    assert.equal(r.stderr, 'tcrictl: something broke\n  hint: do this\n');
+    assert.equal(r.exitCode, 1);
+  });
+
+  it('UsageError: exit 2', () => {
+    const r = report(new UsageError('bad flag'));
+    assert.equal(r.stderr, 'tcrictl: bad flag\n');
+    assert.equal(r.exitCode, 2);
+  });
+
+  it('an RpcError from the transport is mapped with its own endpoint, method and timeout', () => {
+    const r = report(new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', EP, 'Version', 1500));
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stderr, /^tcrictl: the runtime at unix:\/\/\/run\/containerd\/containerd\.sock did not answer Version within 1\.5s\n  hint: /);
+    assert.doesNotMatch(r.stderr, STACK_LINE);
+  });
+
+  it("oclif's parse errors: first line only, exit 2, no stack", () => {
+    const err = Object.assign(new Error('Nonexistent flag: --bogus\nSee more help with --help'), { oclif: { exit: 2 } });
+    const r = report(err);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /^tcrictl: Nonexistent flag: --bogus\n  hint: see 'tcrictl <command> --help'\n$/);
+  });
+
+  it('oclif exit 0 (e.g. --help via an error path) prints nothing', () => {
+    const r = report(Object.assign(new Error('EEXIT: 0'), { oclif: { exit: 0 } }));
+    assert.equal(r.stderr, '');
+    assert.equal(r.exitCode, 0);
+  });
+
+  it('ExitCode carries a remote exit status and its message', () => {
+    assert.deepEqual(report(new ExitCode(7)), { stderr: '', exitCode: 7 });
+    assert.deepEqual(report(new ExitCode(3, 'command terminated with exit code 3')), { stderr: 'command terminated with exit code 3\n', exitCode: 3 });
+  });
+
+  it('an unexpected Error: one line, exit 1, stack only with -D', () => {
+    const quiet = report(new TypeError('x is undefined'));
+    assert.equal(quiet.stderr, 'tcrictl: x is undefined\n');
+    assert.equal(quiet.exitCode, 1);
+    const debug = report(new TypeError('x is undefined'), true);
+    assert.match(debug.stderr, STACK_LINE);
+  });
+
+  it('a thrown non-Error value still gives one line', () => {
+    assert.deepEqual(report('boom'), { stderr: 'tcrictl: boom\n', exitCode: 1 });
+  });
+});
