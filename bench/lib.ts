@@ -44,10 +44,14 @@ export interface RunResult {
 }
 
 export interface Prepared {
-  /** tcrictl's arguments (the runner adds `node bin/run.js`). */
+  /** tcrictl's arguments (the runner adds `node bin/run.js`, or `command`). */
   args: string[];
+  /** The program to run instead of `node bin/run.js`, e.g. the single executable dist/tcrictl. */
+  command?: string[];
   /** Extra environment; TCRICTL_HOST_ROOT is an empty temp dir unless set here. */
   env?: Record<string, string>;
+  /** Send the command's stdout and stderr to /dev/null instead of collecting them (big outputs). */
+  discardOutput?: boolean;
   /** Throws if a run's output is wrong (checked on the first measured run). */
   check?: (r: RunResult) => void;
   teardown?: () => Promise<void>;
@@ -80,16 +84,16 @@ export const HAVE_TIME = fs.existsSync(TIME);
  * Runs argv once and measures wall time (spawn to exit, stdout drained) and,
  * through /usr/bin/time, the peak RSS.
  */
-export function measure(argv: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+export function measure(argv: string[], env: NodeJS.ProcessEnv, discardOutput = false): Promise<RunResult> {
   const rssFile = path.join(os.tmpdir(), `tcbench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const [cmd, ...args] = HAVE_TIME ? [TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', discardOutput ? 'ignore' : 'pipe', discardOutput ? 'ignore' : 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     child.once('error', reject);
     child.once('close', (code, signal) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -92,11 +92,11 @@ async function runCase(c: BenchCase, ctx: BenchContext, runs: number, hostRoot: 
   const prepared = await c.setup(ctx);
   try {
     const env = cliEnv({ hostRoot, env: prepared.env });
-    const cmd = [process.execPath, binPath(), ...prepared.args];
+    const cmd = [...(prepared.command ?? [process.execPath, binPath()]), ...prepared.args];
     const base = [process.execPath, '-e', '0'];
     // Warm-up, not counted: page cache, tcrictl's code cache, the fake's encoded answer.
     ensureOk(await measure(base, env), 'node -e 0');
-    const first = await measure(cmd, env);
+    const first = await measure(cmd, env, prepared.discardOutput);
     ensureOk(first, `tcrictl ${prepared.args.join(' ')}`);
     prepared.check?.(first);
     const times: number[] = [];
@@ -107,7 +107,7 @@ async function runCase(c: BenchCase, ctx: BenchContext, runs: number, hostRoot: 
       // Alternate the order so neither side always runs right after the other.
       const order = i % 2 === 0 ? (['base', 'cmd'] as const) : (['cmd', 'base'] as const);
       for (const which of order) {
-        const r = await measure(which === 'base' ? base : cmd, env);
+        const r = await measure(which === 'base' ? base : cmd, env, which === 'cmd' && prepared.discardOutput);
         ensureOk(r, which === 'base' ? 'node -e 0' : `tcrictl ${prepared.args.join(' ')}`);
         (which === 'base' ? baseTimes : times).push(r.wallMs);
         (which === 'base' ? baseRss : rss).push(r.rssKiB);

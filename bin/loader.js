@@ -51,7 +51,16 @@ function writeCodeCache(file, source, data) {
 function loadBundle({ source, filename, dirname, cachedData, requireFn }) {
   const script = new vm.Script(Module.wrap(source), { filename, cachedData });
   const mod = { exports: {}, filename, id: filename, loaded: false };
-  script.runInThisContext()(mod.exports, requireFn, mod, filename, dirname);
+  // @oclif/core checks the Node version with semver while it loads (~3 ms);
+  // package.json's engines already says >=20. Skipped for this load only.
+  const ENGINE = 'OCLIF_DISABLE_ENGINE_WARNING';
+  const hadEngine = Object.prototype.hasOwnProperty.call(process.env, ENGINE);
+  if (!hadEngine) process.env[ENGINE] = '1';
+  try {
+    script.runInThisContext()(mod.exports, requireFn, mod, filename, dirname);
+  } finally {
+    if (!hadEngine) delete process.env[ENGINE];
+  }
   mod.loaded = true;
   return {
     exports: mod.exports,

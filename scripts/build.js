@@ -87,7 +87,21 @@ function entrySource(manifest) {
  * - `debug` (oclif's logger): a no-op unless DEBUG is set, then the real one.
  * - `wsl-utils` (oclif's platform check, which reads /proc): tcrictl runs on
  *   Linux nodes; oclif's user agent says linux there, not wsl.
+ * - Loaded on first use instead of at start-up: node's `tls` in grpc-js (TLS
+ *   channels only; CRI sockets are plain unix sockets, ~5 ms), and oclif's
+ *   plugin discovery (`tinyglobby`, `minimatch`: unused with the in-memory
+ *   plugin of src/cli/main.ts).
  */
+/** Where `id` resolves from `importer`, relative to the repository (a built-in stays a bare name). */
+function resolveFrom(importer, id) {
+  if (require('node:module').isBuiltin(id)) return id;
+  return path.relative(root, require.resolve(id, { paths: [path.dirname(importer)] })).split(path.sep).join('/');
+}
+
+function lazyTarget(rel) {
+  return require('node:module').isBuiltin(rel) ? rel : path.join(root, rel);
+}
+
 function startupShims() {
   const grpcDir = path.dirname(require.resolve('@grpc/grpc-js/package.json', { paths: [root] }));
   const grpcIndex = path.join(grpcDir, 'build/src/index.js');
@@ -107,6 +121,17 @@ function startupShims() {
       'function noop() { const f = () => {}; f.enabled = false; f.extend = noop; f.log = () => {}; return f; }',
       `module.exports = process.env.DEBUG ? require(${JSON.stringify(debugIndex)}) : noop;`,
     ].join('\n'),
+    lazy: (target) =>
+      [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(target)}));`,
+        'module.exports = new Proxy({}, {',
+        '  get: (_, key) => load()[key],',
+        '  has: (_, key) => key in load(),',
+        '  ownKeys: () => Reflect.ownKeys(load()),',
+        '  getOwnPropertyDescriptor: (_, key) => ({ ...Object.getOwnPropertyDescriptor(load(), key), configurable: true }),',
+        '});',
+      ].join('\n'),
     'wsl-utils': [
       'export const isWsl = false;',
       "export async function powerShellPath() { return 'powershell.exe'; }",
@@ -120,8 +145,12 @@ function startupShims() {
       );
       build.onResolve({ filter: /^debug$/ }, (args) => (args.importer.includes(`${path.sep}@oclif${path.sep}core${path.sep}`) ? { path: 'debug', namespace: 'tcrictl-shim' } : undefined));
       build.onResolve({ filter: /^wsl-utils$/ }, () => ({ path: 'wsl-utils', namespace: 'tcrictl-shim' }));
+      const lazy = (pkgDir, id) => (args) =>
+        args.importer.includes(pkgDir) && args.namespace === 'file' ? { path: `lazy:${id}:${resolveFrom(args.importer, id)}`, namespace: 'tcrictl-shim' } : undefined;
+      build.onResolve({ filter: /^tls$/ }, lazy(`${path.sep}@grpc${path.sep}grpc-js${path.sep}`, 'tls'));
+      build.onResolve({ filter: /^(tinyglobby|minimatch)$/ }, (args) => lazy(`${path.sep}@oclif${path.sep}core${path.sep}`, args.path)(args));
       build.onLoad({ filter: /.*/, namespace: 'tcrictl-shim' }, (args) => ({
-        contents: shims[args.path],
+        contents: args.path.startsWith('lazy:') ? shims.lazy(lazyTarget(args.path.split(':').slice(2).join(':'))) : shims[args.path],
         loader: 'js',
         resolveDir: root,
       }));

@@ -10,7 +10,7 @@ import { status } from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeHostRoot, runCli, STACK_LINE, writeHostFile, type CliResult } from './fake/cli';
-import { startFakeCri, type FakeCri, type FakeCriOptions } from './fake/fake-cri';
+import { defaultImages, startFakeCri, type FakeCri, type FakeCriOptions } from './fake/fake-cri';
 
 const fakes: FakeCri[] = [];
 after(() => Promise.all(fakes.map((f) => f.stop())));
@@ -202,6 +202,20 @@ describe('where the endpoint comes from', () => {
     assert.equal(await name(['version']), 'from-config');
     assert.equal(await name(['version'], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-env');
     assert.equal(await name(['version', '-r', c.endpoint], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-flag');
+  });
+
+  it('images: -i / IMAGE_SERVICE_ENDPOINT name the image service; without them it is the runtime endpoint', async () => {
+    const runtime = await fake();
+    const images = await fake({ workload: { pods: [], containers: [], images: [...defaultImages(), { ...defaultImages()[0], id: `sha256:${'e'.repeat(64)}`, repoTags: ['only-on-image-service:1'] }] } });
+    const tags = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await runCli(['images', ...args], { env });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    assert.doesNotMatch(await tags(['-r', runtime.endpoint]), /only-on-image-service/);
+    assert.match(await tags(['-r', runtime.endpoint, '-i', images.endpoint]), /only-on-image-service/);
+    assert.match(await tags(['-r', runtime.endpoint], { IMAGE_SERVICE_ENDPOINT: images.endpoint }), /only-on-image-service/);
+    assert.ok(images.calls.includes('ListImages'));
   });
 
   it('/etc/crictl.yaml under the host root is honoured, and nothing is probed', async () => {

@@ -267,6 +267,19 @@ describe('--tail', () => {
     assert.equal((await run(file, { tail: 2 })).out, 'first\nabc\nunfinished');
   });
 
+  it('keeps a long line whole when a line of the other stream landed between its pieces', async () => {
+    // containerd copies stdout and stderr separately: the file order can be like this.
+    const file = tempFile(
+      cri(1, 'stdout', 'F', 'before') + cri(2, 'stdout', 'P', 'aa') + cri(3, 'stderr', 'F', 'err') + cri(4, 'stdout', 'P', 'bb') + cri(5, 'stdout', 'F', 'cc') + cri(6, 'stdout', 'F', 'last'),
+    );
+    const r = await run(file, { tail: 2 });
+    assert.equal(r.out, 'aabbcc\nlast\n', 'the long line is whole');
+    assert.equal(r.err, 'err\n', 'the stderr line between its pieces comes along');
+    const one = await run(file, { tail: 1 });
+    assert.equal(one.out, 'last\n');
+    assert.equal(one.err, '');
+  });
+
   it('counts only the selected stream with --stream', async () => {
     const file = tempFile(lines(30));
     const r = await run(file, { tail: 2, stream: STDERR });
@@ -279,8 +292,12 @@ describe('--tail', () => {
     assert.equal((await run(tempFile(`${T(2)} stdout F only`), { tail: 5 })).out, 'only\n');
   });
 
-  it('reads a bounded amount of a large file', async () => {
-    const file = tempFile(lines(100_000));
+  for (const [what, content] of [
+    ['both streams', () => lines(100_000)],
+    ['stdout only', () => Array.from({ length: 100_000 }, (_, i) => cri(i % 60, 'stdout', 'F', `line ${i}`)).join('')],
+  ] as const) {
+  it(`reads a bounded amount of a large file (${what})`, async () => {
+    const file = tempFile(content());
     const size = fs.statSync(file).size;
     const fh = await open(file, 'r');
     let bytesRead = 0;
@@ -308,6 +325,7 @@ describe('--tail', () => {
       await fh.close();
     }
   });
+  }
 });
 
 describe('--follow', () => {

@@ -5,6 +5,7 @@
  * `process.exitCode`. Nothing else in the code base decides an exit code or
  * calls `process.exit`.
  */
+import * as fs from 'node:fs';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { stdoutClosed } from './lifecycle';
 
@@ -53,12 +54,22 @@ interface GrpcLikeError extends Error {
 
 const DIAGNOSE_HINT = "run 'tcrictl diagnose' for a full check";
 
+function existsButNotSocket(p: string): boolean {
+  try {
+    return !fs.statSync(p).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** What a failed dial says, by errno, about a socket path. */
 export function describeDialFailure(detail: string, socket: string): { what: string; hint: string } | undefined {
   if (/ENOENT/.test(detail)) {
     return { what: `socket ${socket} does not exist`, hint: `start the runtime or point -r/--runtime-endpoint at its socket; ${DIAGNOSE_HINT}` };
   }
   if (/ECONNREFUSED/.test(detail)) {
+    // Linux also says "connection refused" for a regular file at the path.
+    if (existsButNotSocket(socket)) return { what: `${socket} is not a socket`, hint: `check -r/--runtime-endpoint; ${DIAGNOSE_HINT}` };
     return { what: `connection refused on ${socket} (a stale socket: the runtime is not running)`, hint: `restart the runtime (e.g. 'systemctl restart containerd'); ${DIAGNOSE_HINT}` };
   }
   if (/EACCES|EPERM/.test(detail)) {

@@ -11,6 +11,7 @@
 import { Config, flush, run, type Command, type Interfaces } from '@oclif/core';
 import { reorderGlobalFlags } from './argv';
 import { reportError } from './errors';
+import { protectExecTail } from '../streaming/exec-argv';
 
 /** Command id → the command's class, evaluated on first access (getters). */
 export type CommandRegistry = Record<string, Command.Class>;
@@ -66,7 +67,8 @@ export function inMemoryPlugin(e: Embedded): Interfaces.Plugin {
 
 /** Runs the CLI; errors are reported once, here, with their exit code (errors.ts). */
 export async function main(rawArgv: string[], e: Embedded): Promise<void> {
-  const argv = reorderGlobalFlags(rawArgv);
+  // protectExecTail: a `--help` inside exec's remote command is not tcrictl's.
+  const argv = protectExecTail(reorderGlobalFlags(rawArgv));
   const debug = argv.includes('-D') || argv.includes('--debug');
   try {
     const plugin = inMemoryPlugin(e);

@@ -110,6 +110,9 @@ export default class Exec extends BaseCommand<typeof Exec> {
         signal: this.signal,
         terminal: x.tty ? terminal() : undefined,
         onOpen: (protocol) => this.debugLine(`exec stream protocol ${protocol}`),
+        onStdinNotClosed: x.tty
+          ? undefined
+          : () => this.warnLine("stdin ended, but the runtime's exec protocol (v4.channel.k8s.io) cannot pass end-of-input on; a command that reads until EOF keeps waiting (Ctrl-C ends it)"),
       });
       if (outcome.error) {
         const start = describeStartFailure(outcome.error, x.command);

@@ -41,7 +41,7 @@ export default class Images extends BaseCommand<typeof Images> {
     let list = sortImages(await img.listImages(arg));
     if (arg) list = list.filter(imageArgMatcher(arg));
     list = applyImageFilters(list, f.filter);
-    if (format === 'json') return writeChunks(jsonListChunks('runtime.v1.ListImagesResponse', 'images', list));
+    if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListImagesResponse', 'images', list));
     if (format === 'yaml') {
       this.print(renderMessage('runtime.v1.ListImagesResponse', { images: list }, format));
       return;

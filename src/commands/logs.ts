@@ -5,6 +5,7 @@ import { CliError } from '../cli/errors';
 import { RpcError, type RuntimeClient } from '../cri/client';
 import { resolveContainer } from '../cri/resolve';
 import { previousLogPath, printLogs } from '../logs/logs';
+import { collidingBefore, normalizeMovedGlobals } from '../streaming/exec-argv';
 import { STDERR, STDOUT } from '../logs/record';
 import { parseSince } from '../logs/timestamp';
 
@@ -35,6 +36,12 @@ export default class Logs extends BaseCommand<typeof Logs> {
     stream: Flags.string({ options: ['stdout', 'stderr'], summary: 'Print only this stream.' }),
     reopen: Flags.boolean({ summary: 'Ask the runtime to reopen the log file first (ReopenContainerLog), as after a rotation.' }),
   };
+
+  /** `tcrictl -t 5s logs app`: the moved global -t is the timeout, not -t/--timestamps. */
+  public override async init(): Promise<void> {
+    this.argv = normalizeMovedGlobals(this.argv, collidingBefore(process.argv.slice(2), this.id ?? 'logs'));
+    await super.init();
+  }
 
   async run(): Promise<void> {
     const f = this.flags;

@@ -37,7 +37,7 @@ export default class Pods extends BaseCommand<typeof Pods> {
       namespace: compileRegex(f.namespace, '--namespace'),
     };
     const list = await listPods(await this.runtimeClient(), opts);
-    if (format === 'json') return writeChunks(jsonListChunks('runtime.v1.ListPodSandboxResponse', 'items', list));
+    if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListPodSandboxResponse', 'items', list));
     if (format === 'yaml') {
       this.print(renderMessage('runtime.v1.ListPodSandboxResponse', { items: list }, format));
       return;

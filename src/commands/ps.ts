@@ -47,7 +47,7 @@ export default class Ps extends BaseCommand<typeof Ps> {
     const needImages = !!f.image || (f['resolve-image-path'] && format === 'table' && !f.quiet && !f.verbose);
     const img = needImages ? await this.imageClient() : undefined;
     const list = await listContainers(rt, img && cachedImageLookup(img), opts);
-    if (format === 'json') return writeChunks(jsonListChunks('runtime.v1.ListContainersResponse', 'containers', list));
+    if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListContainersResponse', 'containers', list));
     if (format === 'yaml') {
       this.print(renderMessage('runtime.v1.ListContainersResponse', { containers: list }, format));
       return;

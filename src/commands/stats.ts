@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { UsageError } from '../cli/errors';
+import { label, output, outputFormat } from '../cli/flags';
 import { resolveContainer, resolvePod } from '../cri/resolve';
 import { renderMessage } from '../output/render';
 import { CONTAINER_STATS_HEADER, containerStatsRows, parseLabels, sortById, statsLoop, statsTable, type ContainerStats } from '../output/stats';
@@ -17,8 +18,8 @@ export default class Stats extends BaseCommand<typeof Stats> {
     all: Flags.boolean({ char: 'a', summary: 'Show all containers (default: those using CPU or memory).' }),
     id: Flags.string({ summary: 'Filter by container ID, unique ID prefix or name.' }),
     pod: Flags.string({ char: 'p', summary: 'Filter by pod ID, unique ID prefix or name.' }),
-    label: Flags.string({ multiple: true, summary: 'Filter by key=value label (repeatable).' }),
-    output: Flags.string({ char: 'o', options: ['json', 'yaml', 'table'], summary: 'Output format.' }),
+    label,
+    output: output(['json', 'yaml', 'table'], 'table'),
     seconds: Flags.integer({ char: 's', default: 1, min: 1, summary: 'Sample interval for CPU usage, in seconds.' }),
     watch: Flags.boolean({ char: 'w', summary: 'Refresh every interval until Ctrl-C (in place on a terminal).' }),
   };
@@ -27,6 +28,8 @@ export default class Stats extends BaseCommand<typeof Stats> {
     const f = this.flags;
     if (f.id && this.args.id && f.id !== this.args.id) throw new UsageError('give the container either as an argument or with --id, not both');
     const labelSelector = parseLabels(f.label);
+    const fmt = outputFormat(f.output, ['json', 'yaml', 'table'], 'table');
+    const format = fmt === 'table' ? undefined : fmt;
     const rt = await this.runtimeClient();
     const query = f.id ?? this.args.id;
     const filter = {
@@ -34,7 +37,6 @@ export default class Stats extends BaseCommand<typeof Stats> {
       podSandboxId: f.pod ? await resolvePod(rt, f.pod) : '',
       labelSelector,
     };
-    const format = f.output === 'json' || f.output === 'yaml' ? f.output : undefined;
     await statsLoop<ContainerStats>({
       sample: async () => sortById((await rt.call<{ stats: ContainerStats[] }>('ListContainerStats', { filter })).stats),
       table: (previous, current) => statsTable(CONTAINER_STATS_HEADER, containerStatsRows(previous, current, f.all)),

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { UsageError } from '../cli/errors';
+import { label, output, outputFormat } from '../cli/flags';
 import { resolvePod } from '../cri/resolve';
 import { renderMessage } from '../output/render';
 import { POD_STATS_HEADER, parseLabels, podStatsRows, sortById, statsLoop, statsTable, type PodSandboxStats } from '../output/stats';
@@ -14,8 +15,8 @@ export default class Statsp extends BaseCommand<typeof Statsp> {
   };
   static override flags = {
     id: Flags.string({ summary: 'Filter by pod ID, unique ID prefix or name.' }),
-    label: Flags.string({ multiple: true, summary: 'Filter by key=value label (repeatable).' }),
-    output: Flags.string({ char: 'o', options: ['json', 'yaml', 'table'], summary: 'Output format.' }),
+    label,
+    output: output(['json', 'yaml', 'table'], 'table'),
     seconds: Flags.integer({ char: 's', default: 1, min: 1, summary: 'Sample interval for CPU usage, in seconds.' }),
     watch: Flags.boolean({ char: 'w', summary: 'Refresh every interval until Ctrl-C (in place on a terminal).' }),
   };
@@ -24,10 +25,11 @@ export default class Statsp extends BaseCommand<typeof Statsp> {
     const f = this.flags;
     if (f.id && this.args.id && f.id !== this.args.id) throw new UsageError('give the pod either as an argument or with --id, not both');
     const labelSelector = parseLabels(f.label);
+    const fmt = outputFormat(f.output, ['json', 'yaml', 'table'], 'table');
+    const format = fmt === 'table' ? undefined : fmt;
     const rt = await this.runtimeClient();
     const query = f.id ?? this.args.id;
     const filter = { id: query ? await resolvePod(rt, query) : '', labelSelector };
-    const format = f.output === 'json' || f.output === 'yaml' ? f.output : undefined;
     await statsLoop<PodSandboxStats>({
       sample: async () => sortById((await rt.call<{ stats: PodSandboxStats[] }>('ListPodSandboxStats', { filter })).stats),
       table: (previous, current) => statsTable(POD_STATS_HEADER, podStatsRows(previous, current)),

@@ -143,6 +143,7 @@ export type ImageIdLookup = (ref: string) => Promise<string | undefined>;
 export function cachedImageLookup(img: ImageClient): ImageIdLookup {
   const cache = new Map<string, Promise<string | undefined>>();
   return (ref) => {
+    if (!ref) return Promise.resolve(undefined); // no image: matches nothing (ImageStatus("") is an error)
     let p = cache.get(ref);
     if (!p) {
       p = img.imageStatus(ref, false).then((r) => r.image?.id || undefined);

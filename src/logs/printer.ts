@@ -71,6 +71,62 @@ export class LogPrinter {
     this.sink.appendByte(STDOUT, NEWLINE);
   }
 
+  /**
+   * Prints every complete line in buf[from, end) and returns where the first
+   * incomplete one starts.
+   *
+   * The fast path (no --timestamps): a run of CRI records of the same stream
+   * is compacted in place, each record's content (and newline) moved over
+   * the headers with copyWithin, and the run is handed to the sink in one
+   * copy. Everything before `s` is consumed, and compaction only moves bytes
+   * down, so lines not yet read are never touched.
+   */
+  lines(buf: Buffer, from: number, end: number): number {
+    if (this.opts.timestamps) return this.slowLines(buf, from, end);
+    const rec = this.rec;
+    const sink = this.sink;
+    let s = from;
+    let runStream: StreamIndex = STDOUT;
+    let runStart = from;
+    let w = from;
+    while (s < end) {
+      const nl = buf.indexOf(NEWLINE, s);
+      if (nl < 0 || nl >= end) break;
+      if (!parseCri(buf, s, nl, rec)) {
+        sink.append(runStream, buf, runStart, w);
+        this.line(buf, s, nl);
+        runStart = w = s = nl + 1;
+        if (sink.full) return end;
+        continue;
+      }
+      if (this.wanted(rec, buf)) {
+        if (rec.stream !== runStream) {
+          sink.append(runStream, buf, runStart, w);
+          runStream = rec.stream;
+          runStart = w;
+        }
+        const stop = rec.partial ? nl : nl + 1;
+        buf.copyWithin(w, rec.contentStart, stop);
+        w += stop - rec.contentStart;
+      }
+      s = nl + 1;
+    }
+    sink.append(runStream, buf, runStart, w);
+    return sink.full ? end : s;
+  }
+
+  private slowLines(buf: Buffer, from: number, end: number): number {
+    let s = from;
+    while (s < end) {
+      const nl = buf.indexOf(NEWLINE, s);
+      if (nl < 0 || nl >= end) break;
+      this.line(buf, s, nl);
+      s = nl + 1;
+      if (this.sink.full) return end;
+    }
+    return s;
+  }
+
   /** One complete line buf[start, end), without its newline. */
   line(buf: Buffer, start: number, end: number): void {
     const rec = this.rec;

@@ -53,7 +53,7 @@ export class LogReader {
         this.printer.continueLong(buf, 0, ended ? nl : have, ended);
         s = ended ? nl + 1 : have;
       }
-      s = this.lines(s, have);
+      s = this.printer.lines(buf, s, have);
       if (s === 0 && have === size) {
         // No newline in a full buffer: start passing this line on in pieces.
         this.printer.beginLong(buf, 0, have);
@@ -75,20 +75,5 @@ export class LogReader {
     this.sink.flushAll();
     await this.sink.settle(this.signal);
     return pos;
-  }
-
-  /** Prints the complete lines in buf[from, have); returns where the first incomplete one starts. */
-  private lines(from: number, have: number): number {
-    const buf = this.buf;
-    const printer = this.printer;
-    let s = from;
-    while (s < have) {
-      const nl = buf.indexOf(NEWLINE, s);
-      if (nl < 0 || nl >= have) break;
-      printer.line(buf, s, nl);
-      s = nl + 1;
-      if (printer.full) return have;
-    }
-    return s;
   }
 }

@@ -5,7 +5,12 @@
  * A line here is a logical line: a partial (P) record does not end one, so a
  * long line the runtime split into pieces counts once (crictl counts each
  * piece). With --stream only that stream's lines count. Records after the
- * last full line (a line still being written) are always included.
+ * last full line of a stream (a line still being written) are included.
+ *
+ * Lines are kept whole: the runtime copies stdout and stderr separately, so
+ * the pieces of a long stdout line can have a stderr line between them. The
+ * start is then moved back to the first piece of every included line, which
+ * can bring in a few extra lines of the other stream, never half a line.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { newRecord, parseCri, parseJson, STDOUT, type StreamIndex } from './record';
@@ -82,22 +87,42 @@ async function classify(file: BackwardFile, start: number, end: number): Promise
 
 /**
  * The offset where the last `n` lines of the file (of `size` bytes) begin.
- * n = 0 gives the end of the last complete line.
+ * n = 0 gives where the unfinished lines at the end begin (or `size`).
  */
 export async function tailStart(fh: FileHandle, size: number, n: number, stream?: StreamIndex): Promise<number> {
   if (size === 0) return 0;
   const file = new BackwardFile(fh);
+  // open[s]: walking back inside an included line of stream s, whose first record is not found yet.
+  const open = [false, false];
+  const seenFull = [false, false];
+  let counted = 0;
+  let start = size;
   // `e` is where the current line's content ends (its newline, or EOF for an unterminated one).
   let e = (await file.byteAt(size - 1)) === NEWLINE ? size - 1 : size;
-  let counted = 0;
   for (;;) {
     const nl = await file.prevNewline(e);
     const c = await classify(file, nl + 1, e);
-    if (!c.partial && (stream === undefined || c.stream === stream)) {
-      if (counted === n) return Math.min(e + 1, size);
-      counted++;
+    if (stream === undefined || c.stream === stream) {
+      const s = c.stream;
+      if (c.partial) {
+        // A piece of an included line, or of the unfinished last line of s.
+        if (open[s] || !seenFull[s]) {
+          open[s] = true;
+          start = nl + 1;
+        }
+      } else {
+        seenFull[s] = true;
+        open[s] = false; // the line of s being walked starts after this record
+        if (counted < n) {
+          counted++;
+          open[s] = true;
+          start = nl + 1;
+        } else if (!open[0] && !open[1]) {
+          return start;
+        }
+      }
     }
-    if (nl < 0) return 0;
+    if (nl < 0) return counted < n ? 0 : start;
     e = nl;
   }
 }

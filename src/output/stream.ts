@@ -104,10 +104,28 @@ export function* jsonListChunks(listType: string, field: string, items: readonly
   yield `${buf}  ]\n}\n`;
 }
 
-/** Writes chunks to stdout, stopping as soon as the reader has gone (`tcrictl ps -a -o json | head`). */
-export function writeChunks(chunks: Iterable<string>): void {
+/**
+ * Writes chunks to stdout, waiting for the reader when the pipe is full (so a
+ * slow reader never makes tcrictl buffer the whole document), and stopping as
+ * soon as the reader has gone (`tcrictl ps -a -o json | head`).
+ */
+export async function writeChunks(chunks: Iterable<string>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   for (const chunk of chunks) {
     if (stdoutClosed()) return;
-    process.stdout.write(chunk);
+    if (!out.write(chunk)) await drained(out);
   }
+}
+
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.removeListener('drain', done);
+      out.removeListener('close', done);
+      out.removeListener('error', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+    out.once('error', done);
+  });
 }

@@ -68,6 +68,34 @@ export function collidingBefore(original: string[], command: string): CollidingG
   return original[i] === command ? found : { timeout: 0, image: 0 };
 }
 
+/**
+ * For commands other than exec whose own flags reuse a global letter (logs
+ * -t/--timestamps): rewrite the first `before.timeout` -t/--timeout and
+ * `before.image` -i/--image-endpoint tokens (the globals argv.ts moved after
+ * the command) to their long `--name=value` form, which cannot collide.
+ */
+export function normalizeMovedGlobals(argv: string[], before: CollidingGlobals): string[] {
+  const out: string[] = [];
+  const pending = { ...before };
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i];
+    if (t === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const g = globalName(t);
+    const key = g === '--timeout' ? 'timeout' : g === '--image-endpoint' ? 'image' : undefined;
+    if (!key || pending[key] === 0) {
+      out.push(t);
+      continue;
+    }
+    pending[key]--;
+    const value = t.includes('=') ? t.slice(t.indexOf('=') + 1) : hasInlineValue(t) ? t.slice(2) : argv[++i] ?? '';
+    out.push(`${g}=${value}`);
+  }
+  return out;
+}
+
 function takeValue(argv: string[], i: number, flag: string): string {
   const v = argv[i + 1];
   if (v === undefined) throw new UsageError(`flag ${flag} needs a value`);

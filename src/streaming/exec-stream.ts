@@ -41,7 +41,16 @@ export interface ExecStreamOptions {
   protocols?: string[];
   /** Called once the stream is open, with the negotiated subprotocol. */
   onOpen?: (protocol: string) => void;
+  /**
+   * Called if stdin ended, the protocol could not pass that on (v4), and the
+   * command is still running a while later: it may be waiting for more input.
+   */
+  onStdinNotClosed?: () => void;
+  /** How long the command must still run after such an EOF; default 2 s. */
+  stdinNoticeMs?: number;
 }
+
+const STDIN_NOTICE_MS = 2000;
 
 /** Streaming URLs are http(s); the WebSocket is the same URL with a ws(s) scheme. */
 export function websocketUrl(url: string): string {
@@ -109,7 +118,7 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
         send();
         cleanups.push(o.terminal.onResize(send));
       }
-      if (o.stdin) pumpStdin(ws, o.stdin, cleanups);
+      if (o.stdin) pumpStdin(ws, o.stdin, cleanups, o.onStdinNotClosed, o.stdinNoticeMs ?? STDIN_NOTICE_MS);
     });
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -144,18 +153,22 @@ function pauseUntilDrain(ws: WebSocket, out: Output): void {
   out.once('drain', () => ws.resume());
 }
 
-function pumpStdin(ws: WebSocket, stdin: NodeJS.ReadableStream, cleanups: (() => void)[]): void {
+function pumpStdin(ws: WebSocket, stdin: NodeJS.ReadableStream, cleanups: (() => void)[], notClosed: (() => void) | undefined, noticeMs: number): void {
+  let notice: NodeJS.Timeout | undefined;
   const onData = (chunk: Buffer | string) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(frame(STDIN, typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   };
   const onEnd = () => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (supportsClose(ws.protocol)) ws.send(closeFrame(STDIN));
     // v4 has no way to close stdin alone: the remote side sees EOF only when the command ends.
-    if (ws.readyState === WebSocket.OPEN && supportsClose(ws.protocol)) ws.send(closeFrame(STDIN));
+    else if (notClosed) notice = setTimeout(notClosed, noticeMs).unref();
   };
   stdin.on('data', onData);
   stdin.once('end', onEnd);
   cleanups.push(() => {
+    clearTimeout(notice);
     stdin.removeListener('data', onData);
     stdin.removeListener('end', onEnd);
     stdin.pause();

@@ -19,7 +19,7 @@ export interface CliResult {
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
-  /** The host root tcrictl sees; default a fresh empty temp dir. */
+  /** The host root tcrictl sees; default an empty temp dir. */
   hostRoot?: string;
   /** Kill after this long and report `hung` (a safety net, not an assertion); default 60 s. */
   killAfterMs?: number;
@@ -29,9 +29,19 @@ export interface CliOptions {
 
 const ISOLATED_VARS = ['CONTAINER_RUNTIME_ENDPOINT', 'IMAGE_SERVICE_ENDPOINT', 'CRI_CONFIG_FILE', 'TCRICTL_ENDPOINTS', 'TCRICTL_HOST_ROOT'];
 
-/** A fresh empty directory to use as TCRICTL_HOST_ROOT. */
+const madeRoots: string[] = [];
+let defaultRoot: string | undefined;
+
+/** A fresh empty directory to use as TCRICTL_HOST_ROOT; removed when this process exits. */
 export function makeHostRoot(): string {
-  return fs.mkdtempSync(path.join('/tmp', 'tchost-'));
+  if (madeRoots.length === 0) {
+    process.once('exit', () => {
+      for (const d of madeRoots) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
+  const dir = fs.mkdtempSync(path.join('/tmp', 'tchost-'));
+  madeRoots.push(dir);
+  return dir;
 }
 
 /** Writes `text` to `<root>/<rel>`, creating directories. */
@@ -45,7 +55,8 @@ export function writeHostFile(root: string, rel: string, text: string): string {
 export function cliEnv(opts: CliOptions = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ISOLATED_VARS) delete env[k];
-  env.TCRICTL_HOST_ROOT = opts.hostRoot ?? makeHostRoot();
+  // Nothing ever writes into the default root, so one per process is enough.
+  env.TCRICTL_HOST_ROOT = opts.hostRoot ?? (defaultRoot ??= makeHostRoot());
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -1,0 +1,338 @@
+/**
+ * Facts from files and /proc: who is asking, the kubelet's and crictl's
+ * configuration, containerd processes and the config file containerd uses.
+ * Synchronous reads of small files; nothing here waits on the network.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hostPath, KUBEADM_FLAGS } from '../../config/host';
+import { socketPathOf } from '../../cri/client';
+import { normalizeEndpoint } from '../../cri/endpoint';
+import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
+import { getPath, keyPath, locateKeys, mergeTables, parseToml, splitKey, type TomlSyntaxError, type TomlTable } from '../toml';
+
+export const DEFAULT_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
+export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
+export const KUBELET_INSTANCE_CONFIG = '/var/lib/kubelet/instance-config.yaml';
+/** The kubelet's default endpoint since dockershim was removed (1.24+). */
+export const KUBELET_DEFAULT_ENDPOINT = 'unix:///run/containerd/containerd.sock';
+
+type ReadResult = { text: string; state: FileState } | { text?: undefined; state: FileState };
+
+export function readFileState(p: string): ReadResult {
+  try {
+    return { text: fs.readFileSync(p, 'utf8'), state: { path: p, status: 'ok' } };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: { path: p, status: 'missing' } };
+    if (code === 'EACCES' || code === 'EPERM') return { state: { path: p, status: 'unreadable', error: 'permission denied' } };
+    return { state: { path: p, status: 'unreadable', error: (err as Error).message } };
+  }
+}
+
+// ---------------------------------------------------------------- caller
+
+function nameOf(file: string, id: number): string | undefined {
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && Number(f[2]) === id) return f[0];
+    }
+  } catch {
+    /* no passwd/group file: numbers only */
+  }
+  return undefined;
+}
+
+export function userName(uid: number): string | undefined {
+  return nameOf('/etc/passwd', uid);
+}
+
+export function groupName(gid: number): string | undefined {
+  return nameOf('/etc/group', gid);
+}
+
+export function collectCaller(): CallerFacts {
+  const uid = process.getuid?.() ?? 0;
+  return { uid, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [], userName: userName(uid) };
+}
+
+// ---------------------------------------------------------------- kubelet
+
+/** Parses kubeadm-flags.env: KUBELET_KUBEADM_ARGS="--a=b --c d". */
+export function parseKubeletFlags(text: string): Map<string, { value: string; line: number }> {
+  const out = new Map<string, { value: string; line: number }>();
+  text.split('\n').forEach((line, i) => {
+    const re = /--([a-z0-9-]+)(?:=|\s+)(?!--)("[^"]*"|'[^']*'|[^\s"']+)/g;
+    for (let m = re.exec(line); m; m = re.exec(line)) out.set(m[1], { value: m[2].replace(/^["']|["']$/g, ''), line: i + 1 });
+  });
+  return out;
+}
+
+interface YamlView {
+  get(key: string): { value: unknown; ref: Ref } | undefined;
+}
+
+function yamlView(text: string, file: string): { view?: YamlView; error?: FileState } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  const lc = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    return { error: { path: file, status: 'invalid', error: e.message.split('\n')[0], line: pos?.line, column: pos?.col } };
+  }
+  const data = doc.toJS() as unknown;
+  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+    return { error: { path: file, status: 'invalid', error: 'not a YAML mapping' } };
+  }
+  const lines = text.split('\n');
+  return {
+    view: {
+      get(key) {
+        const node = doc.get(key, true) as { range?: [number, number, number]; toJSON?: () => unknown } | undefined;
+        const value = (data as Record<string, unknown> | null)?.[key];
+        if (value === undefined) return undefined;
+        const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
+        return { value, ref: { file, line, text: line ? lines[line - 1].trim() : undefined } };
+      },
+    },
+  };
+}
+
+/** Resolves a kubelet endpoint; paths inside TCRICTL_HOST_ROOT are that root's. */
+function resolveKubeletEndpoint(raw: string, ref: Ref): NonNullable<KubeletFacts['endpoint']> {
+  let problem: string | undefined;
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(raw.trim())) problem = 'the endpoint has no URL scheme (unix://); kubelet deprecated this and newer releases reject it';
+  try {
+    const ep = normalizeEndpoint(raw, 'kubelet runtime endpoint');
+    return { raw, endpoint: `unix://${hostPath(socketPathOf(ep))}`, problem, ref };
+  } catch (err) {
+    return { raw, problem: (err as Error).message, ref };
+  }
+}
+
+export function collectKubelet(configPath: string): KubeletFacts {
+  const cfg = readFileState(configPath);
+  const flagsPath = hostPath(KUBEADM_FLAGS);
+  const flagsFile = readFileState(flagsPath);
+  const facts: KubeletFacts = { config: cfg.state, flags: flagsFile.state };
+  const flags = flagsFile.text !== undefined ? parseKubeletFlags(flagsFile.text) : new Map<string, { value: string; line: number }>();
+  const flagRef = (name: string): Ref => {
+    const f = flags.get(name)!;
+    return { file: flagsPath, line: f.line, text: `--${name}=${f.value}` };
+  };
+  let view: YamlView | undefined;
+  if (cfg.text !== undefined) {
+    const parsed = yamlView(cfg.text, configPath);
+    if (parsed.error) facts.config = parsed.error;
+    view = parsed.view;
+  }
+  const fromYaml = <T>(key: string, guard: (v: unknown) => v is T): Valued<T> | undefined => {
+    const hit = view?.get(key);
+    return hit && guard(hit.value) ? { value: hit.value, ref: hit.ref } : undefined;
+  };
+  const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  const isNum = (v: unknown): v is number => typeof v === 'number';
+  const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+
+  const kubeletPresent = cfg.state.status !== 'missing' || flagsFile.state.status !== 'missing';
+  // The kubelet's own precedence: command-line flags, then the instance config (KEP-4656), then config.yaml.
+  const instance = readFileState(hostPath(KUBELET_INSTANCE_CONFIG));
+  const instanceEp = instance.text !== undefined ? yamlView(instance.text, instance.state.path).view?.get('containerRuntimeEndpoint') : undefined;
+  const yamlEp = fromYaml('containerRuntimeEndpoint', isStr);
+  if (flags.has('container-runtime-endpoint')) facts.endpoint = resolveKubeletEndpoint(flags.get('container-runtime-endpoint')!.value, flagRef('container-runtime-endpoint'));
+  else if (instanceEp && isStr(instanceEp.value)) facts.endpoint = resolveKubeletEndpoint(instanceEp.value, instanceEp.ref);
+  else if (yamlEp) facts.endpoint = resolveKubeletEndpoint(yamlEp.value, yamlEp.ref);
+  else if (kubeletPresent) facts.endpoint = resolveKubeletEndpoint(KUBELET_DEFAULT_ENDPOINT, { file: configPath, what: `containerRuntimeEndpoint not set: kubelet default ${KUBELET_DEFAULT_ENDPOINT}` });
+
+  if (flags.has('cgroup-driver')) facts.cgroupDriver = { value: flags.get('cgroup-driver')!.value, ref: flagRef('cgroup-driver'), defaulted: false };
+  else {
+    const d = fromYaml('cgroupDriver', isStr);
+    if (d) facts.cgroupDriver = { ...d, defaulted: false };
+    else if (facts.config.status === 'ok') facts.cgroupDriver = { value: 'cgroupfs', ref: { file: configPath, what: 'cgroupDriver not set: kubelet default cgroupfs' }, defaulted: true };
+  }
+  const eviction = view?.get('evictionHard');
+  if (eviction && eviction.value && typeof eviction.value === 'object') {
+    facts.evictionHard = Object.fromEntries(
+      Object.entries(eviction.value as Record<string, unknown>).map(([k, v]) => [k, { value: String(v), ref: eviction.ref }]),
+    );
+  }
+  facts.imageGCHighThresholdPercent = fromYaml('imageGCHighThresholdPercent', isNum);
+  facts.podLogsDir = fromYaml('podLogsDir', isStr);
+  facts.failCgroupV1 = fromYaml('failCgroupV1', isBool);
+  if (flags.has('pod-infra-container-image')) facts.podInfraContainerImage = { value: flags.get('pod-infra-container-image')!.value, ref: flagRef('pod-infra-container-image') };
+  return facts;
+}
+
+// ---------------------------------------------------------------- processes
+
+function readProc(pid: string, file: string): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+let bootTimeMs: number | undefined;
+function bootTime(): number | undefined {
+  if (bootTimeMs === undefined) {
+    let stat = '';
+    try {
+      stat = fs.readFileSync('/proc/stat', 'utf8');
+    } catch {
+      return undefined;
+    }
+    const m = /^btime (\d+)/m.exec(stat);
+    if (m) bootTimeMs = Number(m[1]) * 1000;
+  }
+  return bootTimeMs;
+}
+
+/** State letter and start time from /proc/<pid>/stat. */
+export function procStat(pid: string | number): { state: string; startedAtMs?: number; ppid: number; comm: string } | undefined {
+  const stat = readProc(String(pid), 'stat');
+  if (!stat) return undefined;
+  const close = stat.lastIndexOf(')');
+  const comm = stat.slice(stat.indexOf('(') + 1, close);
+  const rest = stat.slice(close + 2).split(' ');
+  const ticks = Number(rest[19]);
+  const boot = bootTime();
+  // USER_HZ is 100 on every Linux architecture Node supports.
+  return { state: rest[0], ppid: Number(rest[1]), comm, startedAtMs: boot !== undefined && Number.isFinite(ticks) ? boot + ticks * 10 : undefined };
+}
+
+function flagValue(argv: string[], names: string[]): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    for (const n of names) {
+      if (argv[i] === n) return argv[i + 1];
+      if (n.startsWith('--') && argv[i].startsWith(`${n}=`)) return argv[i].slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** [grpc].address from a config file, or undefined when it does not say. */
+function grpcAddressOf(configPath: string): string | undefined {
+  const r = readFileState(configPath);
+  if (r.text === undefined) return undefined;
+  const parsed = parseToml(r.text);
+  if (!parsed.ok) return undefined;
+  const a = getPath(parsed.data, ['grpc', 'address']);
+  return typeof a === 'string' && a ? a : undefined;
+}
+
+/** containerd daemons (not shims) running on this host, from /proc/*\/cmdline. */
+export function collectProcesses(): ProcessFacts[] {
+  const out: ProcessFacts[] = [];
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = readProc(pid, 'cmdline');
+    if (!cmdline) continue;
+    const argv = cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+    if (path.basename(argv[0] ?? '') !== 'containerd') continue;
+    const st = procStat(pid);
+    if (!st || st.state === 'Z') continue;
+    const configPath = flagValue(argv, ['--config', '-c']) ?? DEFAULT_CONTAINERD_CONFIG;
+    const address = flagValue(argv, ['--address', '-a']) ?? grpcAddressOf(configPath) ?? DEFAULT_CONTAINERD_SOCKET;
+    let exe: string | undefined;
+    try {
+      exe = fs.readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      /* not root: unknown */
+    }
+    const environ = readProc(pid, 'environ');
+    const envPath = environ === undefined ? null : (environ.split('\0').find((e) => e.startsWith('PATH='))?.slice(5) ?? '');
+    out.push({ pid: Number(pid), argv, state: st.state, configPath, address, exe, envPath, startedAtMs: st.startedAtMs });
+  }
+  return out;
+}
+
+/** Folds symlinks and /var/run into one spelling, so two names of one socket compare equal. */
+export function canonicalSocket(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+    } catch {
+      return p.replace(/^\/var\/run\//, '/run/');
+    }
+  }
+}
+
+// ---------------------------------------------------------------- containerd config file
+
+function keyLinesOf(text: string, file: string, into: Record<string, Ref>): void {
+  const lines = text.split('\n');
+  for (const [key, line] of locateKeys(text)) into[key] = { file, line, text: lines[line - 1].trim() };
+}
+
+function invalidState(file: string, text: string, e: TomlSyntaxError): FileState {
+  const excerpt = e.line ? text.split('\n')[e.line - 1]?.trimEnd() : undefined;
+  return { path: file, status: 'invalid', error: e.message, line: e.line, column: e.column, excerpt };
+}
+
+/** Reads the config and its `imports` (globs), merged the way containerd merges them. */
+export function collectRuntimeConfig(file: string, how: RuntimeConfigFacts['how']): RuntimeConfigFacts {
+  const main = readFileState(file);
+  const facts: RuntimeConfigFacts = { how, state: main.state, keyLines: {}, imports: [] };
+  if (main.text === undefined) return facts;
+  try {
+    facts.mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    /* raced with a rename: no mtime */
+  }
+  const parsed = parseToml(main.text);
+  keyLinesOf(main.text, file, facts.keyLines);
+  if (!parsed.ok) {
+    facts.state = invalidState(file, main.text, parsed.error);
+    return facts;
+  }
+  let data = parsed.data;
+  const v = data.version;
+  facts.version = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 1;
+  const imports = Array.isArray(data.imports) ? data.imports.filter((i): i is string => typeof i === 'string') : [];
+  for (const pattern of imports) {
+    for (const imp of expandImport(pattern, path.dirname(file))) {
+      const r = readFileState(imp);
+      if (r.text === undefined) {
+        facts.imports.push(r.state);
+        continue;
+      }
+      const p = parseToml(r.text);
+      keyLinesOf(r.text, imp, facts.keyLines);
+      if (!p.ok) {
+        facts.imports.push(invalidState(imp, r.text, p.error));
+        continue;
+      }
+      facts.imports.push(r.state);
+      data = mergeTables(data, p.data as TomlTable);
+    }
+  }
+  facts.data = data;
+  return facts;
+}
+
+/** containerd resolves relative imports against the main file's directory and expands `*`. */
+function expandImport(pattern: string, baseDir: string): string[] {
+  const abs = path.isAbsolute(pattern) ? pattern : path.join(baseDir, pattern);
+  if (!/[*?[]/.test(abs)) return [abs];
+  const dir = path.dirname(abs);
+  const re = new RegExp(`^${path.basename(abs).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  try {
+    return fs.readdirSync(dir).filter((n) => re.test(n)).sort().map((n) => path.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+export { keyPath, splitKey };

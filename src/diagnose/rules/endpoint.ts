@@ -1,0 +1,287 @@
+/**
+ * Rules for the first stage: can the runtime's socket be reached at all?
+ * (F01 missing, F02 stale, F03 permission denied, F06/F32 no answer, F05
+ * crictl's endpoint.)
+ */
+import type { EndpointProbe, Facts, ProcessFacts } from '../facts';
+import type { Finding } from '../finding';
+import { groupName, userName } from '../collect/host';
+import { modeString } from '../text';
+import { configPath, containerdLogs, restartContainerd } from './common';
+
+const STATE_TEXT: Record<string, string> = {
+  R: 'running',
+  S: 'sleeping',
+  D: 'uninterruptible sleep (waiting on disk or NFS I/O)',
+  T: 'stopped (SIGSTOP)',
+  t: 'stopped by a debugger',
+  Z: 'zombie',
+};
+
+function stateText(s: string): string {
+  return `${s} (${STATE_TEXT[s] ?? 'unknown'})`;
+}
+
+function who(uid: number, gid?: number): string {
+  const u = `${userName(uid) ?? 'uid'} (${uid})`;
+  return gid === undefined ? u : `${u}, group ${groupName(gid) ?? 'gid'} (${gid})`;
+}
+
+function daemonLines(f: Facts, socket: string): string[] {
+  const procs = f.processes;
+  if (procs.length === 0) return ['No containerd process is running (checked /proc/*/cmdline)'];
+  return procs.slice(0, 3).map((p: ProcessFacts) => {
+    const where = p.address === socket || f.daemon === p ? 'serving this socket' : `listening on ${p.address}`;
+    return `containerd pid ${p.pid} is running (state ${stateText(p.state)}), --config ${p.configPath}, ${where}`;
+  });
+}
+
+function otherCandidates(f: Facts, chosen: EndpointProbe): string[] {
+  return f.endpoints.probes.filter((p) => p !== chosen).map((p) => `Also tried ${p.socket} (${p.source}): ${p.detail}`);
+}
+
+/** A grpc.address in the config that differs from the socket probed. */
+function configuredAddress(f: Facts, socket: string): string | undefined {
+  const rc = f.runtimeConfig;
+  const ref = rc?.keyLines[['grpc', 'address'].join('\u0000')];
+  const data = rc?.data as { grpc?: { address?: unknown } } | undefined;
+  const addr = data?.grpc?.address;
+  if (typeof addr !== 'string' || addr === socket) return undefined;
+  return ref?.line ? `${ref.file}:${ref.line}: ${ref.text}` : `${configPath(f)}: [grpc] address = ${JSON.stringify(addr)}`;
+}
+
+function socketMissing(f: Facts, p: EndpointProbe): Finding {
+  const elsewhere = f.processes.filter((d) => d.address && d.address !== p.socket);
+  const cfgAddr = configuredAddress(f, p.socket);
+  const evidence = [`stat ${p.socket}: no such file or directory (endpoint from ${p.source})`, ...daemonLines(f, p.socket)];
+  if (cfgAddr) evidence.push(`containerd's config names another socket: ${cfgAddr}`);
+  if (!f.endpoints.explicit) evidence.push(...otherCandidates(f, p));
+  // Under TCRICTL_HOST_ROOT the processes belong to the machine running tcrictl, not to the inspected root.
+  const running = elsewhere.length > 0 && !f.hostRoot;
+  const explanation = running
+    ? `Nothing listens at ${p.socket}. containerd is running, but listens on ${elsewhere.map((d) => d.address).join(', ')}: the client and the daemon disagree on the path. Until they agree, the kubelet and crictl cannot reach the runtime, the node is NotReady and no pod can start or stop.`
+    : `Nothing listens at ${p.socket}, so the kubelet and crictl cannot reach the runtime: the node is NotReady and no pod can start or stop. containerd is not running here: it was never started, it crashed, or it failed to start (a broken config makes it exit at once).`;
+  const fix = running
+    ? [
+        `Point clients at the live socket, e.g. tcrictl -r unix://${elsewhere[0].address} …, and set the kubelet's containerRuntimeEndpoint to it`,
+        `Or make containerd listen where clients look: set [grpc] address = ${JSON.stringify(p.socket)} in ${elsewhere[0].configPath ?? configPath(f)}, then restart it`,
+      ]
+    : [restartContainerd(f), containerdLogs(f), `If it exits at once, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`];
+  return {
+    id: 'socket-missing',
+    severity: 'error',
+    stage: 'endpoint',
+    title: f.endpoints.explicit || p.kind !== 'known' ? `Runtime socket ${p.socket} does not exist` : `No container runtime socket found (looked for ${p.socket} and ${f.endpoints.probes.length - 1} others)`,
+    subject: p.endpoint,
+    evidence,
+    explanation,
+    fix,
+    catalogue: ['F01'],
+  };
+}
+
+function socketStale(f: Facts, p: EndpointProbe): Finding {
+  const evidence = [`connect(${p.socket}): connection refused`];
+  if (p.stat) evidence.push(`${p.socket} is a socket file (${modeString(p.stat.mode)}), but /proc/net/unix shows ${p.listening ? 'a listener in another network namespace' : 'no process listening on it'}`);
+  evidence.push(...daemonLines(f, p.socket));
+  const alive = f.daemon ?? f.processes.find((d) => d.address === p.socket);
+  return {
+    id: 'socket-stale',
+    severity: 'error',
+    stage: 'endpoint',
+    title: `Stale runtime socket ${p.socket}: connection refused, nothing is listening`,
+    subject: p.endpoint,
+    evidence,
+    explanation: alive
+      ? `containerd (pid ${alive.pid}) is running but is not accepting connections on ${p.socket}: it may still be starting, or it is stuck before serving. The kubelet gets "connection refused" on every call: node NotReady, no pod can start or stop.`
+      : `The socket file was left behind by a runtime that was killed or crashed without removing it; no process serves it. The kubelet gets "connection refused" on every call: the node is NotReady and no pod can start or stop.`,
+    fix: [containerdLogs(f), `${restartContainerd(f)}  (containerd replaces the stale socket file when it starts)`, `If it will not start, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`],
+    catalogue: ['F02'],
+  };
+}
+
+function permissionDenied(f: Facts, p: EndpointProbe): Finding {
+  const me = f.caller;
+  const groups = me.groups.filter((g) => g !== me.gid);
+  const evidence = [`connect(${p.socket}): permission denied`];
+  if (p.stat) evidence.push(`${p.socket}: ${modeString(p.stat.mode)} owner ${who(p.stat.uid, p.stat.gid)}`);
+  if (p.blockedDir) evidence.push(`Directory ${p.blockedDir.path} is ${modeString(p.blockedDir.mode)} owner ${who(p.blockedDir.uid, p.blockedDir.gid)}: uid ${me.uid} cannot enter it`);
+  evidence.push(`You are ${who(me.uid, me.gid)}, supplementary groups: ${groups.length ? groups.map((g) => `${groupName(g) ?? g} (${g})`).join(', ') : 'none'}`);
+  const alive = f.daemon ?? f.processes.find((d) => d.address === p.socket);
+  if (alive) evidence.push(`containerd pid ${alive.pid} is running: this is an access problem, not a dead runtime`);
+  const gid = p.stat?.gid;
+  return {
+    id: 'socket-permission-denied',
+    severity: 'error',
+    stage: 'endpoint',
+    title: `Permission denied on ${p.socket} for ${who(me.uid)}`,
+    subject: p.endpoint,
+    evidence,
+    explanation:
+      `Only root${gid !== undefined && gid !== 0 ? ` and members of group ${groupName(gid) ?? gid}` : ''} may open the runtime's socket, so this user cannot talk to the runtime. ` +
+      'The runtime itself may be healthy; the checks below that need the socket were skipped, and the rest ran with what this user can read.',
+    fix: [
+      '$ sudo tcrictl diagnose',
+      `Or allow a group: set [grpc] gid = <gid> in ${configPath(f)}, add the user to that group and restart containerd (anyone who can open the socket is effectively root)`,
+    ],
+    catalogue: ['F03'],
+  };
+}
+
+function noAnswer(f: Facts, p: EndpointProbe): Finding {
+  const secs = `${f.timeoutMs / 1000}s`;
+  const evidence = [`CRI Version on ${p.socket}: connection accepted, no answer within ${secs} (DEADLINE_EXCEEDED)`];
+  const listeners = p.listeners ?? [];
+  for (const l of listeners) evidence.push(`Listening process: pid ${l.pid} (${l.name}), state ${stateText(l.state)}`);
+  if (listeners.length === 0) evidence.push(f.caller.uid === 0 ? 'No process found holding the listening socket' : 'The listening process is not visible (run as root to see it)');
+  const stopped = listeners.find((l) => l.state === 'T' || l.state === 't');
+  const diskWait = listeners.find((l) => l.state === 'D');
+  const ttrpc = p.socket.endsWith('.ttrpc');
+  const isRuntime = listeners.some((l) => /containerd|crio|cri-dockerd|dockerd/.test(l.name));
+  let explanation: string;
+  const fix: string[] = [];
+  if (ttrpc) {
+    explanation = `${p.socket} is containerd's ttrpc socket (used by shims); it does not speak gRPC, so every call hangs until the deadline. The CRI is served on ${p.socket.replace(/\.ttrpc$/, '')}.`;
+    fix.push(`Use the gRPC socket: -r unix://${p.socket.replace(/\.ttrpc$/, '')} (and the same in the kubelet's containerRuntimeEndpoint)`);
+  } else if (stopped) {
+    explanation = `The process behind the socket is stopped: the kernel still accepts connections into the listen backlog, but nothing reads them. Every kubelet call times out ("context deadline exceeded"), the node goes NotReady ("PLEG is not healthy").`;
+    fix.push(`$ sudo kill -CONT ${stopped.pid}`);
+  } else if (listeners.length && !isRuntime) {
+    explanation = `The process listening here (pid ${listeners[0].pid}) is not a container runtime and does not speak gRPC: calls wait until the deadline. The endpoint is wrong.`;
+    fix.push("Point -r/--runtime-endpoint and the kubelet's containerRuntimeEndpoint at the runtime's gRPC socket");
+  } else {
+    explanation =
+      `The runtime accepts connections but does not answer: it is hung or badly overloaded${diskWait ? ' (its main thread waits on disk I/O)' : ''}. ` +
+      'The kubelet sees "context deadline exceeded", then "PLEG is not healthy", and marks the node NotReady; retried pod creations fail with "name is reserved".';
+    fix.push('Look for what it waits on: a stuck shim or CNI plugin ($ ps -eo pid,stat,etime,cmd | grep -E "containerd-shim|/cni/"), a full or slow disk');
+    if (listeners[0]) fix.push(`$ sudo kill -USR1 ${listeners[0].pid}   (containerd writes its goroutine stacks to its log)`);
+    fix.push(`${restartContainerd(f)}  (running containers survive a containerd restart)`);
+  }
+  return {
+    id: 'socket-no-answer',
+    severity: 'error',
+    stage: 'endpoint',
+    title: `${p.socket} accepts connections but does not answer (nothing within ${secs})`,
+    subject: p.endpoint,
+    evidence,
+    explanation,
+    fix,
+    catalogue: ['F06', 'F32'],
+  };
+}
+
+function notASocket(f: Facts, p: EndpointProbe): Finding {
+  return {
+    id: 'socket-not-a-socket',
+    severity: 'error',
+    stage: 'endpoint',
+    title: `${p.socket} exists but is not a socket`,
+    subject: p.endpoint,
+    evidence: [`${p.socket}: ${p.stat ? modeString(p.stat.mode) : 'not a socket'} (endpoint from ${p.source})`],
+    explanation: 'A regular file or directory sits where the runtime socket should be. Clients cannot connect, and containerd cannot create its socket there either.',
+    fix: ['Check the endpoint path (-r, the kubelet\'s containerRuntimeEndpoint, crictl.yaml)', `If it is a leftover, move it away and restart the runtime: ${restartContainerd(f)}`],
+    catalogue: ['F01'],
+  };
+}
+
+/** The socket answers but neither CRI nor containerd's API: some other service. */
+function notCri(f: Facts, p: EndpointProbe): Finding[] {
+  const ctd = f.containerd;
+  if (ctd && !ctd.notContainerd && (ctd.version || ctd.plugins)) return []; // containerd with CRI trouble: plugin rules explain
+  const docker = /docker\.sock$/.test(p.socket);
+  return [
+    {
+      id: 'endpoint-not-cri',
+      severity: 'error',
+      stage: 'endpoint',
+      title: `${p.socket} answers, but serves neither CRI v1 nor containerd's API`,
+      subject: p.endpoint,
+      evidence: [`CRI Version: ${p.detail}`, ...(ctd?.errors.Version ? [`containerd Version: ${ctd.errors.Version.codeName} ${ctd.errors.Version.details}`] : [])],
+      explanation: docker
+        ? "This is Docker's API socket. Since Kubernetes 1.24 the kubelet talks CRI only; Docker needs cri-dockerd in front of it."
+        : 'Some other service listens here (or a runtime too old for CRI v1). The kubelet cannot use it as a container runtime.',
+      fix: docker ? ['Install cri-dockerd and use unix:///run/cri-dockerd.sock, or switch to containerd'] : ["Point -r/--runtime-endpoint and the kubelet's containerRuntimeEndpoint at the runtime's CRI socket"],
+      catalogue: ['F04', 'F06'],
+    },
+  ];
+}
+
+export function socketRules(f: Facts): Finding[] {
+  const p = f.endpoints.chosen;
+  if (!p) return [];
+  switch (p.outcome) {
+    case 'missing':
+      return [socketMissing(f, p)];
+    case 'refused':
+      return [socketStale(f, p)];
+    case 'permission-denied':
+      return [permissionDenied(f, p)];
+    case 'no-answer':
+      return [noAnswer(f, p)];
+    case 'not-a-socket':
+      return [notASocket(f, p)];
+    case 'not-cri':
+      return notCri(f, p);
+    case 'error':
+      return [
+        {
+          id: 'socket-error',
+          severity: 'error',
+          stage: 'endpoint',
+          title: `Cannot use ${p.socket}: ${p.detail}`,
+          subject: p.endpoint,
+          evidence: [`${p.socket} (${p.source}): ${p.detail}`],
+          explanation: 'The runtime endpoint cannot be used, so the kubelet cannot reach the runtime.',
+          fix: ['Check the endpoint path and the runtime'],
+          catalogue: ['F01'],
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** crictl.yaml: a wrong endpoint while the runtime works elsewhere (F05). */
+export function crictlRules(f: Facts): Finding[] {
+  const out: Finding[] = [];
+  const chosen = f.endpoints.chosen;
+  const crictlProbe = f.endpoints.probes.find((p) => p.kind === 'crictl');
+  const cfg = f.crictl.config;
+  if (crictlProbe && chosen && chosen !== crictlProbe && chosen.outcome === 'ok') {
+    out.push({
+      id: 'crictl-endpoint-wrong',
+      severity: 'warning',
+      stage: 'endpoint',
+      title: `${cfg.path} points crictl at ${crictlProbe.socket}, which does not work; the runtime answers at ${chosen.socket}`,
+      evidence: [`${cfg.path}: runtime-endpoint: ${crictlProbe.endpoint} → ${crictlProbe.detail}`, `${chosen.socket} (${chosen.source}): ${chosen.detail}`],
+      explanation: 'crictl and tcrictl read this file first, so every command fails although the runtime is up. The kubelet is not affected.',
+      fix: [`$ sudo crictl config --set runtime-endpoint=${chosen.endpoint}`],
+      catalogue: ['F05'],
+    });
+  } else if (cfg.status === 'missing' && !f.endpoints.explicit && chosen?.outcome === 'ok') {
+    out.push({
+      id: 'crictl-endpoint-unset',
+      severity: 'info',
+      stage: 'endpoint',
+      title: `No ${cfg.path}: crictl guesses the runtime endpoint`,
+      evidence: [`${cfg.path} does not exist`, `The runtime answers at ${chosen.endpoint} (${chosen.source})`],
+      explanation: 'Without it, crictl probes default sockets and warns "runtime connect using default endpoints … deprecated" on every command.',
+      fix: [`$ sudo crictl config --set runtime-endpoint=${chosen.endpoint}`],
+      catalogue: ['F05'],
+    });
+  }
+  const live = f.endpoints.probes.filter((p) => p.outcome === 'ok');
+  if (live.length > 1) {
+    out.push({
+      id: 'multiple-runtimes',
+      severity: 'info',
+      stage: 'endpoint',
+      title: `${live.length} container runtimes answer on this node`,
+      evidence: live.map((p) => `${p.socket} (${p.source}): ${p.detail}`),
+      explanation: 'kubeadm refuses to choose ("found multiple CRI endpoints on the host"), and auto-detecting clients may pick a different runtime than the kubelet uses.',
+      fix: ["Set the endpoint explicitly: kubeadm's criSocket, the kubelet's containerRuntimeEndpoint and crictl.yaml's runtime-endpoint"],
+      catalogue: ['F04'],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * All rule families in cascade order, and the linking pass that marks
+ * knock-on effects as consequences of their root cause.
+ */
+import type { Facts } from '../facts';
+import { orderFindings, type Finding } from '../finding';
+import { handlerCgroupDriver } from '../runtime-config';
+import { crictlRules, socketRules } from './endpoint';
+import { criConfigRules, notAppliedRules, pluginUriRules, syntaxRules, unknownKeyRules, versionRules } from './config';
+import { criPluginRules, deprecationRules } from './plugin';
+import { criStatusRules } from './cri';
+import { cgroupRules, kubeletEndpointRules, kubeletFileRules, runtimeCgroupDriver, sandboxMismatchRules } from './kubelet';
+import { cniRules, containerRules, handlerRules, hostsTomlRules, sandboxRules, storageRules } from './node';
+import type { Rule } from './common';
+
+export const RULES: Rule[] = [
+  socketRules,
+  crictlRules,
+  syntaxRules,
+  pluginUriRules,
+  versionRules,
+  criConfigRules,
+  unknownKeyRules,
+  notAppliedRules,
+  criPluginRules,
+  deprecationRules,
+  criStatusRules,
+  kubeletFileRules,
+  kubeletEndpointRules,
+  cgroupRules,
+  sandboxMismatchRules,
+  handlerRules,
+  cniRules,
+  sandboxRules,
+  storageRules,
+  hostsTomlRules,
+  containerRules,
+];
+
+/** Config problems that stop containerd from starting at all. */
+const FATAL_CONFIG = ['runtime-config-syntax', 'runtime-config-import-missing', 'runtime-config-plugin-uri', 'runtime-config-version-unsupported'];
+
+/** Marks knock-on effects; mutates and returns the findings. */
+export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
+  const byId = (id: string) => findings.find((x) => x.id === id);
+  const daemonDown = !f.daemon;
+  const fatal = findings.find((x) => FATAL_CONFIG.includes(x.id) && x.severity === 'error');
+  for (const x of findings) {
+    if (x.consequenceOf) continue;
+    // containerd exits on a broken config before it creates its socket.
+    if ((x.id === 'socket-missing' || x.id === 'socket-stale') && fatal && daemonDown) x.consequenceOf = fatal.id;
+    // A version-3 file on containerd 1.x: what the daemon runs differs from the file because the file is ignored.
+    if (x.id === 'runtime-config-not-applied' && byId('runtime-config-version-unsupported')) x.consequenceOf = 'runtime-config-version-unsupported';
+    if (x.id === 'cgroup-driver-mismatch' && f.fileSettings && f.kubelet.cgroupDriver) {
+      const intended = handlerCgroupDriver(f.fileSettings, f.fileSettings.defaultRuntimeName?.value ?? 'runc');
+      const live = runtimeCgroupDriver(f);
+      if (intended && live && intended.value !== live.value && intended.value === f.kubelet.cgroupDriver.value) {
+        const cause = byId('runtime-config-version-unsupported') ?? byId('runtime-config-not-applied');
+        if (cause) x.consequenceOf = cause.id;
+      }
+    }
+  }
+  return findings;
+}
+
+export function evaluate(f: Facts): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) findings.push(...rule(f));
+  return orderFindings(linkConsequences(findings, f));
+}
