@@ -17,7 +17,12 @@ function buildId(source) {
   return /^\/\/ tcrictl-build ([0-9a-f]{16})/.exec(source)?.[1];
 }
 
-/** The V8 data of `file` if it was made for this exact bundle, else undefined. */
+/**
+ * The V8 data of `file` if it was made for this exact bundle and is complete,
+ * else undefined. V8 rejects a cache from another V8 version or other flags by
+ * itself, but it trusts the bytes it is given: a truncated file must never
+ * reach it. The first line is `<build id> <byte count>`.
+ */
 function readCodeCache(file, source) {
   const id = buildId(source);
   let buf;
@@ -26,8 +31,12 @@ function readCodeCache(file, source) {
   } catch {
     return undefined;
   }
-  if (!id || buf.length < 17 || buf.toString('latin1', 0, 17) !== `${id}\n`) return undefined;
-  return buf.subarray(17);
+  const nl = buf.indexOf(10);
+  if (!id || nl < 0 || nl > 64) return undefined;
+  const [cacheId, size] = buf.toString('latin1', 0, nl).split(' ');
+  const data = buf.subarray(nl + 1);
+  if (cacheId !== id || Number(size) !== data.length) return undefined;
+  return data;
 }
 
 /** Writes atomically (concurrent starts and builds never see half a file). */
@@ -36,7 +45,7 @@ function writeCodeCache(file, source, data) {
   if (!id) return;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${id}\n`, 'latin1'), data]));
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${id} ${data.length}\n`, 'latin1'), data]));
     fs.renameSync(tmp, file);
   } finally {
     fs.rmSync(tmp, { force: true });

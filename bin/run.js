@@ -27,6 +27,7 @@ if (source !== undefined) {
     cachedData: readCodeCache(cacheFile, source),
     requireFn: require,
   });
+  if (process.env.TCRICTL_DEBUG_STARTUP) process.stderr.write(`tcrictl: code cache ${bundle.cacheUsable() ? 'used' : 'not used'}\n`);
   if (!bundle.cacheUsable() && !process.env.TCRICTL_NO_CODE_CACHE) {
     // Missing, or made by another Node version: write ours for the next start, if we may.
     process.once('exit', () => {

@@ -87,6 +87,12 @@ function entrySource(manifest) {
  * - `debug` (oclif's logger): a no-op unless DEBUG is set, then the real one.
  * - `wsl-utils` (oclif's platform check, which reads /proc): tcrictl runs on
  *   Linux nodes; oclif's user agent says linux there, not wsl.
+ * - `ejs` (oclif's help renders every summary as a template, compiling each
+ *   with new Function: ~10 ms for the root help): text without `<%` is
+ *   returned as is, which is what ejs returns for it; real ejs otherwise.
+ * - `string-width` 4 (wrap-ansi, cli-table3): printable ASCII is one column a
+ *   character, answered without compiling emoji-regex's huge pattern (~8 ms);
+ *   anything else goes to the real module.
  * - Loaded on first use instead of at start-up: node's `tls` in grpc-js (TLS
  *   channels only; CRI sockets are plain unix sockets, ~5 ms), and oclif's
  *   plugin discovery (`tinyglobby`, `minimatch`: unused with the in-memory
@@ -132,6 +138,25 @@ function startupShims() {
         '  getOwnPropertyDescriptor: (_, key) => ({ ...Object.getOwnPropertyDescriptor(load(), key), configurable: true }),',
         '});',
       ].join('\n'),
+    ejs: (target) =>
+      [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(target)}));`,
+        'const fast = {',
+        '  __esModule: false,',
+        "  render: (text, data, opts) => (typeof text === 'string' && !text.includes('<%') ? text : load().render(text, data, opts)),",
+        '};',
+        'module.exports = new Proxy(fast, { get: (t, key) => (key in t ? t[key] : load()[key]) });',
+      ].join('\n'),
+    'string-width': (target) =>
+      [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(target)}));`,
+        'const ASCII = /^[\\x20-\\x7e]*$/;',
+        "const stringWidth = (s) => (typeof s === 'string' && ASCII.test(s) ? s.length : load()(s));",
+        'module.exports = stringWidth;',
+        'module.exports.default = stringWidth;',
+      ].join('\n'),
     'wsl-utils': [
       'export const isWsl = false;',
       "export async function powerShellPath() { return 'powershell.exe'; }",
@@ -149,8 +174,21 @@ function startupShims() {
         args.importer.includes(pkgDir) && args.namespace === 'file' ? { path: `lazy:${id}:${resolveFrom(args.importer, id)}`, namespace: 'tcrictl-shim' } : undefined;
       build.onResolve({ filter: /^tls$/ }, lazy(`${path.sep}@grpc${path.sep}grpc-js${path.sep}`, 'tls'));
       build.onResolve({ filter: /^(tinyglobby|minimatch)$/ }, (args) => lazy(`${path.sep}@oclif${path.sep}core${path.sep}`, args.path)(args));
+      build.onResolve({ filter: /^ejs$/ }, (args) =>
+        args.importer.includes(`${path.sep}@oclif${path.sep}core${path.sep}`) ? { path: `ejs:${resolveFrom(args.importer, 'ejs')}`, namespace: 'tcrictl-shim' } : undefined,
+      );
+      build.onResolve({ filter: /^string-width$/ }, (args) => {
+        if (args.namespace !== 'file') return undefined;
+        const target = resolveFrom(args.importer, 'string-width');
+        // Only version 4 (CommonJS, a function export); ora's string-width 8 is left alone.
+        return target === 'node_modules/string-width/index.js' ? { path: `string-width:${target}`, namespace: 'tcrictl-shim' } : undefined;
+      });
       build.onLoad({ filter: /.*/, namespace: 'tcrictl-shim' }, (args) => ({
-        contents: args.path.startsWith('lazy:') ? shims.lazy(lazyTarget(args.path.split(':').slice(2).join(':'))) : shims[args.path],
+        contents: args.path.startsWith('lazy:')
+          ? shims.lazy(lazyTarget(args.path.split(':').slice(2).join(':')))
+          : /^(ejs|string-width):/.test(args.path)
+            ? shims[args.path.split(':')[0]](lazyTarget(args.path.split(':').slice(1).join(':')))
+            : shims[args.path],
         loader: 'js',
         resolveDir: root,
       }));

@@ -13,7 +13,6 @@ const os = require('node:os');
 const path = require('node:path');
 const { loadBundle, writeCodeCache } = require('../bin/loader');
 
-const [bundleFile, out] = process.argv.slice(2);
 
 /** Protobuf length-delimited string fields 1..n, enough for VersionResponse. */
 function stringFields(values) {
@@ -42,6 +41,7 @@ function cannedServer(socket) {
 }
 
 async function main() {
+  const [bundleFile, out] = process.argv.slice(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcrictl-warm-'));
   const sock = path.join(dir, 'cri.sock');
   const server = await cannedServer(sock);
@@ -79,7 +79,11 @@ async function main() {
   writeCodeCache(out, source, bundle.createCachedData());
 }
 
-main().catch((err) => {
-  console.error(`warm-cache: ${err && err.stack ? err.stack : err}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`warm-cache: ${err && err.stack ? err.stack : err}`);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { cannedServer };

@@ -95,7 +95,7 @@ describe('diagnose rules: endpoints (F01–F06)', () => {
     const probe = okProbe(SOCKET, { outcome: 'no-answer', detail: 'accepted the connection but did not answer in time', criVersion: undefined, listeners: [{ pid: 42, name: '/usr/bin/containerd', state: 'T' }] });
     Object.assign(f, { endpoints: { explicit: true, chosen: probe, probes: [probe] }, containerd: undefined, cri: undefined, sandbox: undefined });
     const x = only(f, 'socket-no-answer');
-    assert.match(text(x), /state T \(stopped \(SIGSTOP\)\)/);
+    assert.match(text(x), /state T \(stopped, e.g. by SIGSTOP\)/);
     assert.ok(x.fix.includes('$ sudo kill -CONT 42'));
   });
 

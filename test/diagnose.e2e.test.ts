@@ -336,7 +336,6 @@ describe('diagnose e2e: cross-checks on a running runtime', () => {
 
   it('a runtime handler whose shim does not exist', async () => {
     const ctd = await startContainerd({
-      noImages: true,
       configTransform: (t) => `${t}\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata]\n  runtime_type = "io.containerd.kata.v2"\n`,
     });
     try {
@@ -350,7 +349,7 @@ describe('diagnose e2e: cross-checks on a running runtime', () => {
 
   it('CNI config missing', async () => {
     const conf = emptyDir();
-    const ctd = await startContainerd({ noImages: true, configTransform: (t) => t.replace(/conf_dir = ".*"/, `conf_dir = "${conf}"`) });
+    const ctd = await startContainerd({ configTransform: (t) => t.replace(/conf_dir = ".*"/, `conf_dir = "${conf}"`) });
     try {
       const run = await runDiagnose(['-r', ctd.endpoint, '--runtime-config', ctd.configPath], hostRoot());
       const f = expectOnly(run, 'cni-config-missing', new RegExp(`no network config found in ${conf}`));
@@ -362,7 +361,7 @@ describe('diagnose e2e: cross-checks on a running runtime', () => {
 
   it('CNI plugin binary missing', async () => {
     const bin = emptyDir();
-    const ctd = await startContainerd({ noImages: true, configTransform: (t) => t.replace(/bin_dir = ".*"/, `bin_dir = "${bin}"`) });
+    const ctd = await startContainerd({ configTransform: (t) => t.replace(/bin_dir = ".*"/, `bin_dir = "${bin}"`) });
     try {
       const run = await runDiagnose(['-r', ctd.endpoint, '--runtime-config', ctd.configPath], hostRoot());
       const f = expectOnly(run, 'cni-plugin-missing', new RegExp(`failed to find plugin "loopback" in path \\[${bin}\\]`));
@@ -375,7 +374,7 @@ describe('diagnose e2e: cross-checks on a running runtime', () => {
 });
 
 describe('diagnose e2e: kubelet vs runtime', () => {
-  const ctd = withContainerd({ noImages: true });
+  const ctd = withContainerd();
 
   it('kubelet config naming a socket that does not exist while the runtime is up', async () => {
     const root = hostRoot();
@@ -397,7 +396,7 @@ describe('diagnose e2e: kubelet vs runtime', () => {
 });
 
 describe('diagnose e2e: kubelet cgroupfs vs runtime SystemdCgroup = true', () => {
-  const ctd = withContainerd({ noImages: true, configTransform: (t) => t.replace(/(\n\s*)(Root = .*)/, '$1$2$1SystemdCgroup = true') });
+  const ctd = withContainerd({ configTransform: (t) => t.replace(/(\n\s*)(Root = .*)/, '$1$2$1SystemdCgroup = true') });
 
   it('reports the mismatch that makes every pod fail', async () => {
     const root = hostRoot();

@@ -97,6 +97,13 @@ describe('dist/tcrictl (single executable) without Node.js on PATH', { timeout: 
     assert.equal(r.stderr, '', 'no warnings (e.g. the SEA require() warning)');
   });
 
+  it('starts from its embedded V8 code cache (made by the same node at build time)', async () => {
+    const r = await runExe(['--version'], { ...env, TCRICTL_DEBUG_STARTUP: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^tcrictl: code cache used$/m);
+    assert.match(r.stdout, /^tcrictl\/0\.1\.0 linux-x64 node-v\d+/);
+  });
+
   it('ps -a -o json lists the seeded containers', async () => {
     const r = await runExe(['ps', '-a', '-o', 'json', '-r', ctd.endpoint], env);
     assert.equal(r.code, 0, r.stderr);

@@ -142,7 +142,7 @@ export function handlerCgroupDriver(s: CriSettings, handler: string): Valued<'sy
   const shown = raw === undefined ? 'not set (default false)' : `= ${String(raw)}`;
   const fileRef = r.optionRefs?.SystemdCgroup;
   const ref: Ref =
-    s.source === 'config-file' && fileRef?.line !== undefined
+    fileRef?.line !== undefined
       ? { ...fileRef, what: `SystemdCgroup ${shown}` }
       : { file: s.source === 'config-file' ? r.ref?.file : undefined, what: `${s.source === 'cri-status' ? `${s.sourceLabel}: ` : ''}runtimes.${handler}.options.SystemdCgroup ${shown}` };
   return { value: on ? 'systemd' : 'cgroupfs', ref };

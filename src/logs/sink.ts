@@ -12,9 +12,13 @@
 import type { StreamIndex } from './record';
 
 export interface Target {
-  write(chunk: Uint8Array): boolean;
+  /** `done` is called once the target no longer needs `chunk` (Node streams do this). */
+  write(chunk: Uint8Array, done?: (err?: Error | null) => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
 }
+
+/** Buffers kept for reuse: with a synchronous stdout two or three are in use at a time. */
+const POOL_SIZE = 4;
 
 export interface SinkOptions {
   /** Stop after this many bytes (prefixes included); negative = no limit. */
@@ -30,6 +34,7 @@ const DEFAULT_BUFFER = 1 << 20;
 
 export class LogSink {
   private readonly bufs: Buffer[];
+  private readonly spare: Buffer[] = [];
   private readonly lens = [0, 0];
   private readonly blocked = [false, false];
   private readonly size: number;
@@ -114,14 +119,22 @@ export class LogSink {
     this.append(s, bytes, 0, bytes.length);
   }
 
-  /** Hands stream s's buffer to its target; the target keeps the buffer, so take a fresh one. */
+  /**
+   * Hands stream s's buffer to its target and continues in another one. The
+   * target may hold on to the chunk until it is written, so a buffer is
+   * reused only after the target says it is done with it; recycling keeps the
+   * memory flat, where fresh buffers would pile up as garbage at 500 MB/s.
+   */
   flush(s: StreamIndex): void {
     const len = this.lens[s];
     if (len === 0) return;
-    const chunk = this.bufs[s].subarray(0, len);
-    this.bufs[s] = Buffer.allocUnsafe(this.size);
+    const whole = this.bufs[s];
+    this.bufs[s] = this.spare.pop() ?? Buffer.allocUnsafe(this.size);
     this.lens[s] = 0;
-    if (!this.targets[s].write(chunk)) this.blocked[s] = true;
+    const recycle = () => {
+      if (this.spare.length < POOL_SIZE) this.spare.push(whole);
+    };
+    if (!this.targets[s].write(whole.subarray(0, len), recycle)) this.blocked[s] = true;
   }
 
   flushAll(): void {

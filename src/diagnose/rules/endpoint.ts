@@ -13,7 +13,7 @@ const STATE_TEXT: Record<string, string> = {
   R: 'running',
   S: 'sleeping',
   D: 'uninterruptible sleep (waiting on disk or NFS I/O)',
-  T: 'stopped (SIGSTOP)',
+  T: 'stopped, e.g. by SIGSTOP',
   t: 'stopped by a debugger',
   Z: 'zombie',
 };

@@ -1,0 +1,123 @@
+/**
+ * The bundle that `tcrictl` runs (dist/tcrictl.js, scripts/build.js): ASCII
+ * with a build id, its code cache accepted by this Node, every command in it,
+ * and lazy: `version` and `--help` evaluate neither other commands nor the
+ * libraries only they use. Laziness is observed by wrapping esbuild's module
+ * initialisers in a copy of the bundle and recording which modules ran.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import type * as http2 from 'node:http2';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const bundleFile = path.join(root, 'dist', 'tcrictl.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { loadBundle } = require(path.join(root, 'bin', 'loader.js')) as {
+  loadBundle(o: { source: string; filename: string; dirname: string; cachedData?: Buffer; requireFn: NodeJS.Require }): { exports: { run(argv: string[], root: string): Promise<void>; COMMANDS: Record<string, unknown> } };
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cannedServer } = require(path.join(root, 'scripts', 'warm-cache.js')) as { cannedServer(socket: string): Promise<http2.Http2Server> };
+
+const MARK = 'globalThis.__tcrictlModules';
+
+/** A copy of the bundle whose module initialisers record their names in globalThis.__tcrictlModules. */
+function instrumented(source: string): string {
+  const patches: Array<[string, string]> = [
+    [
+      'var __esm = (fn, res, err) => function __init() {',
+      `var __esm = (fn, res, err) => function __init() {\n  if (fn) ${MARK}.add(__getOwnPropNames(fn)[0]);`,
+    ],
+    ['var __commonJS = (cb, mod) => function __require() {', `var __commonJS = (cb, mod) => function __require() {\n  if (!mod) ${MARK}.add(__getOwnPropNames(cb)[0]);`],
+  ];
+  let out = source;
+  for (const [from, to] of patches) {
+    assert.ok(out.includes(from), `esbuild's helper changed: cannot find "${from}"`);
+    out = out.replace(from, to);
+  }
+  return out;
+}
+
+/** Runs argv in a fresh context of the instrumented bundle; returns the modules that were evaluated. */
+async function modulesEvaluatedBy(argv: string[]): Promise<string[]> {
+  const g = globalThis as unknown as { __tcrictlModules: Set<string> };
+  g.__tcrictlModules = new Set();
+  const b = loadBundle({ source: instrumented(fs.readFileSync(bundleFile, 'latin1')), filename: bundleFile, dirname: path.dirname(bundleFile), requireFn: require });
+  const write = process.stdout.write;
+  process.stdout.write = () => true;
+  try {
+    await b.exports.run(argv, root);
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = undefined;
+  }
+  return [...g.__tcrictlModules];
+}
+
+const HEAVY_FOR_OTHERS = [/node_modules\/ora\//, /node_modules\/yaml\//, /node_modules\/ws\//, /node_modules\/smol-toml\//, /src\/diagnose\//, /src\/commands\/(?!version\.ts)/];
+
+describe('dist/tcrictl.js', () => {
+  let dir: string;
+  let server: http2.Http2Server;
+  let endpoint: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcrictl-bundle-'));
+    const socket = path.join(dir, 'cri.sock');
+    server = await cannedServer(socket);
+    endpoint = `unix://${socket}`;
+  });
+  after(() => {
+    server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is ASCII and names its build on the first line (the code cache is tied to it)', () => {
+    const buf = fs.readFileSync(bundleFile);
+    assert.match(buf.subarray(0, 80).toString('latin1'), /^\/\/ tcrictl-build [0-9a-f]{16} /);
+    assert.equal(buf.findIndex((b) => b > 0x7f), -1, 'non-ASCII byte: Node would decode the file as UTF-8 on every start');
+  });
+
+  it('has every command of src/commands, each evaluated only when asked for', () => {
+    const names = fs.readdirSync(path.join(root, 'src', 'commands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+    for (const n of names) assert.ok(n in manifest.commands, `${n} is not in oclif.manifest.json`);
+    const b = loadBundle({ source: fs.readFileSync(bundleFile, 'latin1'), filename: bundleFile, dirname: path.dirname(bundleFile), requireFn: require });
+    assert.deepEqual(Object.keys(b.exports.COMMANDS).sort(), names.sort());
+    const d = Object.getOwnPropertyDescriptor(b.exports.COMMANDS, 'version');
+    assert.equal(typeof d?.get, 'function', 'commands must be getters (lazy)');
+  });
+
+  it('`version` evaluates no other command and none of ora, yaml, ws, smol-toml', async () => {
+    const mods = await modulesEvaluatedBy(['version', '-r', endpoint]);
+    assert.ok(mods.includes('src/commands/version.ts'), `version did not run: ${mods.join(' ')}`);
+    assert.ok(mods.some((m) => m.includes('@grpc/grpc-js/')), 'grpc-js should have loaded for the RPC');
+    const heavy = mods.filter((m) => HEAVY_FOR_OTHERS.some((re) => re.test(m)));
+    assert.deepEqual(heavy, []);
+  });
+
+  it('`--help` evaluates no command module and not grpc-js (only its status codes)', async () => {
+    const mods = await modulesEvaluatedBy(['--help']);
+    const grpc = (m: string) => m.includes('@grpc/grpc-js/') && !m.endsWith('/build/src/constants.js');
+    assert.deepEqual(mods.filter((m) => m.startsWith('src/commands/') || grpc(m) || HEAVY_FOR_OTHERS.some((re) => re.test(m))), []);
+  });
+
+  it('starts with its code cache on this Node (bin/run.js)', async () => {
+    // Asynchronously: the canned server answers from this process.
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'version', '-r', endpoint], {
+      env: { ...process.env, TCRICTL_DEBUG_STARTUP: '1', TCRICTL_NO_CODE_CACHE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /RuntimeName:  warm-up/);
+    assert.match(stderr, /^tcrictl: code cache used$/m);
+  });
+});
