@@ -12,7 +12,8 @@ import { exitCodeFor, orderFindings, type Finding } from '../src/diagnose/findin
 import { getPath, keyPath, locateKeys, mergeTables, parseToml, splitKey } from '../src/diagnose/toml';
 import { defaultSandboxImage, handlerCgroupDriver, settingsFromFile, settingsFromStatus, tomlLocation } from '../src/diagnose/runtime-config';
 import { collectKubelet, collectRuntimeConfig, parseKubeletFlags } from '../src/diagnose/collect/host';
-import { collectCni, isLocalhost, lookupBinary, pullEndpoints, registryHost, shimBinaryName } from '../src/diagnose/collect/node';
+import { collectCni, isLocalhost, lookupBinary, probeTcp, pullEndpoints, registryHost, shimBinaryName } from '../src/diagnose/collect/node';
+import * as net from 'node:net';
 import { chooseEndpoint } from '../src/diagnose/collect/endpoints';
 import { mergeSettings } from '../src/diagnose/collect';
 import { CONFIG_TOML, okProbe, runtimeConfigOf, statusConfig } from './diagnose-fixtures';
@@ -255,6 +256,21 @@ describe('diagnose collectors over files', () => {
     const r = pullEndpoints('registry.k8s.io', certs);
     assert.deepEqual(r.urls, ['http://127.0.0.1:5001', 'https://registry.k8s.io']);
     assert.equal(r.hostsFile, path.join(certs, 'registry.k8s.io/hosts.toml'));
+  });
+
+  it('probes a registry with a TCP connect only: refused vs reachable (127.0.0.1)', async () => {
+    const srv = net.createServer((c) => c.destroy());
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const up = await probeTcp(`http://127.0.0.1:${port}`, 2000);
+      assert.equal(up.result, 'reachable', up.detail);
+    } finally {
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
+    const down = await probeTcp(`http://127.0.0.1:${port}`, 2000);
+    assert.equal(down.result, 'refused');
+    assert.match(down.detail, /connection refused/);
   });
 
   it('chooses the endpoint: -r always, else the first that answers, else the most telling broken one', () => {

@@ -47,7 +47,8 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
   async run(): Promise<void> {
     const opts = this.collectOptions();
     const json = this.flags.output === 'json';
-    const spinner = !json && process.stderr.isTTY ? startSpinner() : undefined;
+    // ora loops forever clearing lines on a terminal that reports 0 columns (some ptys): no spinner there.
+    const spinner = !json && process.stderr.isTTY && (process.stderr.columns ?? 0) >= 20 ? startSpinner() : undefined;
     let report;
     try {
       report = await diagnose({ ...opts, progress: spinner ? (t) => spinner.update(t) : undefined });

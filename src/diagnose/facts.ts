@@ -319,7 +319,10 @@ export interface CheckRecord {
   id: string;
   title: string;
   status: 'ran' | 'skipped' | 'failed';
+  /** Why it was skipped or failed. */
   reason?: string;
+  /** For a check that ran with less than it wanted to see (e.g. not root). */
+  limitation?: string;
   durationMs: number;
 }
 

@@ -42,7 +42,8 @@ function header(r: Report): string {
 function findingBlock(f: Finding, n: string, indent: string, width: number, isConsequence: boolean): string[] {
   const out: string[] = [];
   const tag = isConsequence ? `${indent}↳ consequence of ${f.consequenceOf}: ` : `${indent}${n} `;
-  out.push(`${tag}${LABEL[f.severity]}  ${f.id}${f.subject && !isConsequence ? ` [${safeCell(f.subject)}]` : ''}`);
+  const subject = f.subject && !isConsequence && !f.title.includes(f.subject.replace(/^unix:\/\//, '')) ? ` [${safeCell(f.subject)}]` : '';
+  out.push(`${tag}${LABEL[f.severity]}  ${f.id}${subject}`);
   const pad = `${indent}   `;
   out.push(...wrap(safeCell(f.title), width, pad));
   if (f.evidence.length) {
@@ -102,6 +103,11 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
       groups.set(why, [...(groups.get(why) ?? []), c.id]);
     }
     for (const [why, ids] of groups) lines.push(`  - ${ids.join(', ')}: ${safeCell(why)}`);
+  }
+  const limited = r.checks.filter((c) => c.status === 'ran' && c.limitation);
+  if (limited.length) {
+    lines.push('', 'Checked with limits:');
+    for (const c of limited) lines.push(`  - ${c.id}: ${safeCell(c.limitation!)}`);
   }
   const ran = r.checks.filter((c) => c.status === 'ran').length;
   lines.push('', `${plural(ran, 'check')} ran, ${skipped.length} skipped, in ${r.durationMs} ms. Exit code ${r.exitCode} (0 healthy, 1 warnings, 2 errors).`);

@@ -24,7 +24,8 @@ export interface Step<C> {
   id: string;
   /** Present-tense description, shown by the spinner and in the checks list. */
   title: string;
-  run(ctx: C): Promise<void> | void;
+  /** May return a limitation: what it could not see although it ran. */
+  run(ctx: C): Promise<void | string> | void | string;
 }
 
 export type ProgressFn = (title: string) => void;
@@ -34,8 +35,8 @@ export async function runSteps<C>(steps: Step<C>[], ctx: C, checks: CheckRecord[
     progress?.(step.title);
     const started = Date.now();
     try {
-      await step.run(ctx);
-      checks.push({ id: step.id, title: step.title, status: 'ran', durationMs: Date.now() - started });
+      const limitation = await step.run(ctx);
+      checks.push({ id: step.id, title: step.title, status: 'ran', durationMs: Date.now() - started, ...(limitation ? { limitation } : {}) });
     } catch (err) {
       const durationMs = Date.now() - started;
       if (err instanceof NotApplicable) continue;

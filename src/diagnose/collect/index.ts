@@ -146,6 +146,7 @@ const steps: Step<Ctx>[] = [
     title: 'Looking for containerd processes',
     run(ctx) {
       ctx.facts.processes = collectProcesses();
+      if (ctx.facts.caller.uid !== 0) return "other users' process environments and executables are not visible without root";
     },
   },
   {
@@ -244,6 +245,8 @@ const steps: Step<Ctx>[] = [
       if (!f.settings) throw new Skip('containerd settings unknown (see the settings check)');
       f.searchPath = searchPath(f.daemon);
       f.handlers = collectHandlers(f.settings, f.searchPath);
+      if (f.daemon && f.daemon.envPath === null) return `containerd's PATH (/proc/${f.daemon.pid}/environ) is not readable without root; searched systemd's default PATH instead`;
+      if (!f.daemon) return "containerd's own PATH is unknown (no daemon serves the socket); searched systemd's default PATH";
     },
   },
   {

@@ -201,7 +201,10 @@ export function probeTcp(url: string, timeoutMs: number): Promise<Reach> {
     }
     const port = Number(u.port || (u.protocol === 'http:' ? 80 : 443));
     const host = u.hostname.replace(/^\[|\]$/g, '');
+    let finished = false;
     const done = (r: Reach) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       sock?.destroy();
       resolve(r);
@@ -209,6 +212,7 @@ export function probeTcp(url: string, timeoutMs: number): Promise<Reach> {
     let sock: net.Socket | undefined;
     const timer = setTimeout(() => done({ url, result: 'timeout', detail: `no TCP connection to ${host}:${port} within ${timeoutMs} ms` }), timeoutMs);
     dns.lookup(host, (err, address) => {
+      if (finished) return; // timed out while resolving: do not dial any more
       if (err) return done({ url, result: 'unresolvable', detail: `cannot resolve ${host}: ${err.code ?? err.message}` });
       sock = net.connect({ host: address, port });
       sock.once('connect', () => done({ url, result: 'reachable', detail: `${host}:${port} accepts TCP connections` }));

@@ -38,7 +38,11 @@ export function syntaxRules(f: Facts): Finding[] {
     const where = `${st.path}${st.line ? `:${st.line}${st.column ? `:${st.column}` : ''}` : ''}`;
     const accepted = daemonLoadedThisFile(f);
     const evidence = [`${where}: ${st.error}`];
-    if (st.excerpt !== undefined) evidence.push(`line ${st.line}: ${st.excerpt.trim()}`);
+    if (st.excerpt !== undefined) {
+      evidence.push(`line ${st.line}: ${st.excerpt.trim()}`);
+      const t = st.excerpt.trim();
+      if (t.startsWith('[') && !t.includes(']')) evidence.push('this table header is not closed: it needs a ] (or ]] for an array of tables)');
+    }
     if (st.path !== rc.state.path) evidence.push(`imported by ${rc.state.path} (imports = …)`);
     evidence.push(daemonStatusLine(f));
     return {
