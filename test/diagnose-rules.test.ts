@@ -213,6 +213,16 @@ describe('diagnose rules: the config file (F07, F08, F11–F17)', () => {
     assert.deepEqual(unknownKeys(runtimeConfigOf(CONFIG_TOML)), []);
   });
 
+  it('SystemdCgroup in the wrong table: the cgroup mismatch is its consequence', () => {
+    const toml = CONFIG_TOML.replace('runtime_type = "io.containerd.runc.v2"', 'runtime_type = "io.containerd.runc.v2"\n        SystemdCgroup = true').replace('          SystemdCgroup = false\n', '');
+    const f = withConfig(healthyFacts(), toml);
+    f.kubelet.cgroupDriver = { value: 'systemd', ref: { file: '/var/lib/kubelet/config.yaml', line: 3, text: 'cgroupDriver: systemd' }, defaulted: false };
+    const found = problems(f);
+    assert.deepEqual(found.map((x) => [x.id, x.consequenceOf ?? null]), [['runtime-config-unknown-key', null], ['cgroup-driver-mismatch', 'runtime-config-unknown-key']]);
+    assert.match(found[0].title, /SystemdCgroup in .*runtimes\.runc\] is not a containerd setting/);
+    assert.match(renderText(buildReport(f, found, 1)), /↳ consequence of runtime-config-unknown-key: ERROR  cgroup-driver-mismatch/);
+  });
+
   it('the file says SystemdCgroup = true but containerd runs with false: not applied (restart needed)', () => {
     const f = withConfig(healthyFacts(), CONFIG_TOML.replace('SystemdCgroup = false', 'SystemdCgroup = true'));
     f.runtimeConfig!.mtimeMs = 5_000; // edited after the daemon started (2_000)
@@ -253,8 +263,11 @@ describe('diagnose rules: containerd plugins (F07, F09–F14, F33)', () => {
   });
 
   it('mirrors with config_path (F13) and an unknown error quoted as is', () => {
-    let x = only(criFailed('invalid plugin config: `mirrors` cannot be set when `config_path` is provided'), 'cri-plugin-failed');
+    const toml = `${CONFIG_TOML}    [${CRI}.registry]\n      config_path = "/etc/containerd/certs.d"\n    [${CRI}.registry.mirrors."docker.io"]\n      endpoint = ["https://mirror.example"]\n`;
+    let x = only(criFailed('invalid plugin config: `mirrors` cannot be set when `config_path` is provided', toml), 'cri-plugin-failed');
     assert.match(x.title, /registry `mirrors` is combined with `config_path`/);
+    assert.match(text(x), /config\.toml:21: config_path = /);
+    assert.match(text(x), /config\.toml:22: \[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.mirrors\."docker\.io"\]/);
     x = only(criFailed('something new went wrong'), 'cri-plugin-failed');
     assert.match(x.title, /something new went wrong/);
   });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/errors';
-import { hostPath, KUBELET_CONFIG, DEFAULT_CRICTL_CONFIG } from '../config/host';
+import { hostPath, KUBELET_CONFIG } from '../config/host';
 import { diagnose, renderJson, renderText, type CollectOptions } from '../diagnose';
 import { EXIT_CANNOT_DIAGNOSE } from '../diagnose/finding';
 
@@ -73,7 +73,7 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
         : undefined,
       kubeletConfig,
       runtimeConfig: this.explicitFile('runtime-config'),
-      crictlConfig: this.settings.configFile ?? hostPath(DEFAULT_CRICTL_CONFIG),
+      crictlConfig: this.settings.configFile,
       signal: this.signal,
     };
   }

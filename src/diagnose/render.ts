@@ -39,10 +39,11 @@ function header(r: Report): string {
   return `tcrictl diagnose: ${what} at ${r.endpoint.endpoint} (${r.endpoint.source})`;
 }
 
-function findingBlock(f: Finding, n: string, indent: string, width: number, isConsequence: boolean): string[] {
+function findingBlock(f: Finding, n: string, indent: string, width: number, isConsequence: boolean, repeated: boolean): string[] {
   const out: string[] = [];
   const tag = isConsequence ? `${indent}↳ consequence of ${f.consequenceOf}: ` : `${indent}${n} `;
-  const subject = f.subject && !isConsequence && !f.title.includes(f.subject.replace(/^unix:\/\//, '')) ? ` [${safeCell(f.subject)}]` : '';
+  // The subject tells apart findings that share an id; the title already names it otherwise.
+  const subject = f.subject && repeated ? ` [${safeCell(f.subject)}]` : '';
   out.push(`${tag}${LABEL[f.severity]}  ${f.id}${subject}`);
   const pad = `${indent}   `;
   out.push(...wrap(safeCell(f.title), width, pad));
@@ -81,7 +82,8 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
     if (shown.has(f)) return;
     shown.add(f);
     lines.push('');
-    lines.push(...findingBlock(f, `${++n}.`, '   '.repeat(depth), width, depth > 0));
+    const repeated = r.findings.filter((x) => x.id === f.id).length > 1;
+    lines.push(...findingBlock(f, `${++n}.`, '   '.repeat(depth), width, depth > 0, repeated));
     for (const c of consequencesOf(f.id)) emit(c, depth + 1);
   };
   for (const f of r.findings) if (f.severity !== 'info' && (!f.consequenceOf || !r.findings.some((x) => x.id === f.consequenceOf))) emit(f, 0);

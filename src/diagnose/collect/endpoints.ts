@@ -23,6 +23,7 @@ export interface EndpointOptions {
   explicit?: Candidate;
   kubelet?: KubeletFacts['endpoint'];
   timeoutMs: number;
+  signal?: AbortSignal;
 }
 
 export function buildCandidates(opts: EndpointOptions): Candidate[] {
@@ -120,9 +121,9 @@ export function processesHolding(inodes: Set<string>): ListenerFacts[] {
   return out;
 }
 
-async function probeOne(c: Candidate, timeoutMs: number): Promise<{ probe: EndpointProbe; conn?: Connection }> {
+async function probeOne(c: Candidate, timeoutMs: number, signal?: AbortSignal): Promise<{ probe: EndpointProbe; conn?: Connection }> {
   const socket = socketPathOf(c.endpoint);
-  const r = await probeEndpoint({ endpoint: c.endpoint, source: c.source }, timeoutMs, true);
+  const r = await probeEndpoint({ endpoint: c.endpoint, source: c.source }, timeoutMs, true, signal);
   const probe: EndpointProbe = { endpoint: c.endpoint, socket, kind: c.kind, source: c.source, outcome: r.outcome, detail: r.detail, elapsedMs: r.elapsedMs };
   try {
     const st = fs.statSync(socket);
@@ -165,7 +166,7 @@ export function chooseEndpoint(probes: EndpointProbe[], explicitKind?: EndpointK
 
 export async function collectEndpoints(opts: EndpointOptions): Promise<{ facts: EndpointFacts; conn?: Connection }> {
   const candidates = buildCandidates(opts);
-  const results = await Promise.all(candidates.map((c) => probeOne(c, opts.timeoutMs)));
+  const results = await Promise.all(candidates.map((c) => probeOne(c, opts.timeoutMs, opts.signal)));
   const probes = results.map((r) => r.probe);
   const chosen = chooseEndpoint(probes, opts.explicit?.kind);
   let conn: Connection | undefined;

@@ -9,7 +9,7 @@ import { hostPath, KUBEADM_FLAGS } from '../../config/host';
 import { socketPathOf } from '../../cri/client';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
-import { getPath, keyPath, locateKeys, mergeTables, parseToml, splitKey, type TomlSyntaxError, type TomlTable } from '../toml';
+import { getPath, locateKeys, mergeTables, parseToml, type TomlSyntaxError, type TomlTable } from '../toml';
 
 export const DEFAULT_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
@@ -335,4 +335,3 @@ function expandImport(pattern: string, baseDir: string): string[] {
   }
 }
 
-export { keyPath, splitKey };

@@ -153,7 +153,7 @@ const steps: Step<Ctx>[] = [
     id: 'endpoints',
     title: 'Probing runtime sockets',
     async run(ctx) {
-      const { facts, conn } = await collectEndpoints({ explicit: ctx.opts.explicitEndpoint, kubelet: ctx.facts.kubelet.endpoint, timeoutMs: ctx.opts.timeoutMs });
+      const { facts, conn } = await collectEndpoints({ explicit: ctx.opts.explicitEndpoint, kubelet: ctx.facts.kubelet.endpoint, timeoutMs: ctx.opts.timeoutMs, signal: ctx.opts.signal });
       ctx.facts.endpoints = facts;
       ctx.conn = conn;
       if (conn) {

@@ -5,7 +5,7 @@
  * the file when the daemon cannot be asked, or will only notice at its next
  * restart), and a file that differs from what the daemon runs with.
  */
-import type { CriSettings, Facts, Ref, RuntimeConfigFacts } from '../facts';
+import type { Facts, Ref, RuntimeConfigFacts } from '../facts';
 import type { Finding } from '../finding';
 import { criTablePaths, CRI_V1, handlerCgroupDriver, refOf, tomlLocation } from '../runtime-config';
 import { formatRef } from '../text';
@@ -461,4 +461,3 @@ export function notAppliedRules(f: Facts): Finding[] {
   ];
 }
 
-export type { CriSettings };

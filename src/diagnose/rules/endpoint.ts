@@ -7,6 +7,7 @@ import type { EndpointProbe, Facts, ProcessFacts } from '../facts';
 import type { Finding } from '../finding';
 import { groupName, userName } from '../collect/host';
 import { modeString } from '../text';
+import { keyPath } from '../toml';
 import { configPath, containerdLogs, restartContainerd } from './common';
 
 const STATE_TEXT: Record<string, string> = {
@@ -43,7 +44,7 @@ function otherCandidates(f: Facts, chosen: EndpointProbe): string[] {
 /** A grpc.address in the config that differs from the socket probed. */
 function configuredAddress(f: Facts, socket: string): string | undefined {
   const rc = f.runtimeConfig;
-  const ref = rc?.keyLines[['grpc', 'address'].join('\u0000')];
+  const ref = rc?.keyLines[keyPath(['grpc', 'address'])];
   const data = rc?.data as { grpc?: { address?: unknown } } | undefined;
   const addr = data?.grpc?.address;
   if (typeof addr !== 'string' || addr === socket) return undefined;

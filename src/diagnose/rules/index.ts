@@ -4,7 +4,9 @@
  */
 import type { Facts } from '../facts';
 import { orderFindings, type Finding } from '../finding';
-import { handlerCgroupDriver } from '../runtime-config';
+import { handlerCgroupDriver, tomlLocation } from '../runtime-config';
+import { getPath } from '../toml';
+import { unknownKeys } from './config';
 import { crictlRules, socketRules } from './endpoint';
 import { criConfigRules, notAppliedRules, pluginUriRules, syntaxRules, unknownKeyRules, versionRules } from './config';
 import { criPluginRules, deprecationRules } from './plugin';
@@ -51,7 +53,11 @@ export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
     if ((x.id === 'socket-missing' || x.id === 'socket-stale') && fatal && daemonDown) x.consequenceOf = fatal.id;
     // A version-3 file on containerd 1.x: what the daemon runs differs from the file because the file is ignored.
     if (x.id === 'runtime-config-not-applied' && byId('runtime-config-version-unsupported')) x.consequenceOf = 'runtime-config-version-unsupported';
-    if (x.id === 'cgroup-driver-mismatch' && f.fileSettings && f.kubelet.cgroupDriver) {
+    if (x.id === 'cgroup-driver-mismatch' && !x.consequenceOf) {
+      const cause = misplacedSystemdCgroup(f);
+      if (cause && findings.some((y) => y.id === 'runtime-config-unknown-key' && y.subject === cause)) x.consequenceOf = 'runtime-config-unknown-key';
+    }
+    if (x.id === 'cgroup-driver-mismatch' && !x.consequenceOf && f.fileSettings && f.kubelet.cgroupDriver) {
       const intended = handlerCgroupDriver(f.fileSettings, f.fileSettings.defaultRuntimeName?.value ?? 'runc');
       const live = runtimeCgroupDriver(f);
       if (intended && live && intended.value !== live.value && intended.value === f.kubelet.cgroupDriver.value) {
@@ -61,6 +67,25 @@ export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * A SystemdCgroup key containerd ignores (wrong table or spelling) for the
+ * default handler, whose value is what the kubelet expects: the mismatch is
+ * its consequence. Returns that key's subject.
+ */
+function misplacedSystemdCgroup(f: Facts): string | undefined {
+  const rc = f.runtimeConfig;
+  const want = f.kubelet.cgroupDriver?.value;
+  const handler = f.settings?.defaultRuntimeName?.value ?? 'runc';
+  if (!rc?.data || !want) return undefined;
+  for (const u of unknownKeys(rc)) {
+    const key = u.parts[u.parts.length - 1];
+    if (key.toLowerCase().replace(/_/g, '') !== 'systemdcgroup' || !u.parts.includes(handler)) continue;
+    const v = getPath(rc.data, u.parts);
+    if ((v === true ? 'systemd' : 'cgroupfs') === want) return tomlLocation(u.parts);
+  }
+  return undefined;
 }
 
 export function evaluate(f: Facts): Finding[] {

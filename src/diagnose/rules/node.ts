@@ -76,6 +76,7 @@ export function cniRules(f: Facts): Finding[] {
   const notReady = nr && !nr.status;
   const out: Finding[] = [];
   const statusLines = notReady ? [`CRI Status: NetworkReady=false reason=${nr!.reason} message=${nr!.message}`] : [];
+  if (!f.cri?.conditions) statusLines.push('The runtime could not be asked for its network status; this comes from the CNI directories on disk');
   if (f.cri?.lastCNILoadStatus && f.cri.lastCNILoadStatus !== 'OK') statusLines.push(`lastCNILoadStatus: ${f.cri.lastCNILoadStatus}`);
   const v = f.runtimeConfig?.version ?? 2;
   const confKey = `conf_dir in [plugins."${criTablePaths(v).runtime[1]}".cni]`;
@@ -130,6 +131,7 @@ export function cniRules(f: Facts): Finding[] {
         ...cni.missing.map((m) => `plugin type ${JSON.stringify(m.type)} (network ${m.networks.map((n) => JSON.stringify(n)).join(', ')}) is not in ${cni.binDirs.join(', ')}`),
         cni.binDirsRef ? formatRef(cni.binDirsRef) : `CNI bin_dir from ${cni.source}`,
         ...(nr?.status ? ['CRI Status: NetworkReady=true — the runtime only checks that a config loaded, not that its plugins exist'] : []),
+        ...(f.cri?.conditions ? [] : ['The runtime could not be asked which networks it loaded; this comes from the CNI conf dir on disk']),
         ...(alt ? [`${alt} has ${cni.missing.map((m) => m.type).join(', ')}`] : []),
       ],
       explanation: `Every pod that needs the pod network fails while its sandbox is set up: failed to setup network for sandbox …: plugin type="${first}" failed (add): failed to find plugin "${first}" in path [${cni.binDirs.join(' ')}]. The node looks Ready, which makes this easy to miss.`,

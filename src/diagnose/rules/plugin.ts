@@ -7,7 +7,8 @@ import type { Facts, PluginFacts, Ref } from '../facts';
 import type { Finding } from '../finding';
 import { criTablePaths, CRI_V1, refOf } from '../runtime-config';
 import { formatRef } from '../text';
-import { configPath, containerdVersion, quote, restartContainerd, versionTuple } from './common';
+import { KEY_SEP, keyPath } from '../toml';
+import { configPath, containerdVersion, quote, restartContainerd } from './common';
 import { explainProblem, type CriConfigProblem } from './config';
 
 const CRI_PLUGINS: [string, string][] = [
@@ -68,12 +69,13 @@ function classify(f: Facts, message: string, plugins: PluginFacts[]): Cause {
   }
   m = /`(mirrors|configs\.tls)` cannot be set when `config_path` is provided/.exec(message);
   if (m) {
-    const r = at([...t.images, 'registry', 'config_path']);
-    const mirrorsRef = at([...t.images, 'registry', m[1] === 'mirrors' ? 'mirrors' : 'configs']);
+    const table = keyPath([...t.images, 'registry', m[1] === 'mirrors' ? 'mirrors' : 'configs']);
+    // The first line that sets a mirror (or a registry TLS config), next to config_path.
+    const inline = Object.entries(rc?.keyLines ?? {}).find(([k]) => k.startsWith(`${table}${KEY_SEP}`))?.[1];
     return {
       kind: m[1] === 'mirrors' ? 'mirrors' : 'configs-tls',
       title: `registry \`${m[1]}\` is combined with \`config_path\``,
-      refs: [r, ...Object.entries(rc?.keyLines ?? {}).filter(([k]) => k.startsWith([...t.images, 'registry', m![1] === 'mirrors' ? 'mirrors' : 'configs'].join('\u0000'))).slice(0, 2).map(([, ref]) => ref), ...(mirrorsRef.line ? [mirrorsRef] : [])],
+      refs: [at([...t.images, 'registry', 'config_path']), ...(inline ? [inline] : [])],
       extra: [],
       fix: ['Move each mirror to <config_path>/<registry host>/hosts.toml (server = …, [host."https://mirror"]) and delete the inline registry table'],
     };
@@ -92,7 +94,7 @@ function classify(f: Facts, message: string, plugins: PluginFacts[]): Cause {
   }
   m = /`(no_pivot|runtime_engine|runtime_root)` only works/.exec(message);
   if (m) {
-    const ref = Object.entries(rc?.keyLines ?? {}).find(([k]) => k.endsWith(`\u0000${m![1]}`))?.[1];
+    const ref = Object.entries(rc?.keyLines ?? {}).find(([k]) => k.endsWith(`${KEY_SEP}${m![1]}`))?.[1];
     return { kind: 'v1-only-option', title: `\`${m[1]}\` only applies to the removed v1 runtime`, refs: ref ? [ref] : [], extra: [], fix: [`Delete ${m[1]} from ${configPath(f)}; runc v2 takes its settings under runtimes.<name>.options`] };
   }
   return { kind: 'other', title: message.length > 100 ? `${message.slice(0, 97)}...` : message, refs: [], extra: [], fix: [`Fix the setting named in the error in ${configPath(f)}`] };
