@@ -4,22 +4,16 @@
  * and where global flags may go. TCRICTL_HOST_ROOT is an empty temp dir, so
  * the host's own sockets and /etc/crictl.yaml are never read.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeHostRoot, runCli, STACK_LINE, writeHostFile, type CliResult } from './fake/cli';
-import { defaultImages, startFakeCri, type FakeCri, type FakeCriOptions } from './fake/fake-cri';
+import { defaultImages } from './fake/fake-cri';
+import { fakeRuntimes } from './support/fakes';
 
-const fakes: FakeCri[] = [];
-after(() => Promise.all(fakes.map((f) => f.stop())));
-
-async function fake(opts: FakeCriOptions = {}): Promise<FakeCri> {
-  const f = await startFakeCri(opts);
-  fakes.push(f);
-  return f;
-}
+const fake = fakeRuntimes();
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startContainerd, type Containerd, type ContainerdOptions } from './harness/containerd';
+import { freePort, startContainerd, type Containerd, type ContainerdOptions } from './harness/containerd';
 import { repoRoot } from './harness/cri-fixture';
 
 interface Finding {
@@ -136,17 +136,6 @@ function expectOnly(run: Run, id: string, cause: RegExp, opts: { warnings?: stri
   assert.match(allText(found), cause);
   assert.equal(r.findings[0], found, 'the root cause comes first');
   return found;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const CRI_TABLE = '[plugins."io.containerd.grpc.v1.cri"]';

@@ -17,12 +17,14 @@ describe('parseDuration', () => {
     ['1000000ns', 1],
     [' 3s ', 3000],
     ['0', 0],
+    ['-1', -1000], // crictl: a timeout ≤ 0 means the default; the caller decides
+    ['-1s', -1000],
   ];
   for (const [text, ms] of cases) {
     it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => assert.equal(parseDuration(text, '-t'), ms));
   }
 
-  for (const bad of ['', 'xx', '5x', '2 s', 's', '-1s', '2S', '1s2', 'ms500']) {
+  for (const bad of ['', 'xx', '5x', '2 s', 's', '2S', '1s2', 'ms500']) {
     it(`rejects ${JSON.stringify(bad)} as a usage error naming the flag`, () => {
       assert.throws(
         () => parseDuration(bad, '-t/--timeout'),

@@ -4,20 +4,14 @@
  * the good one is used with no noise. Candidate lists come from
  * TCRICTL_ENDPOINTS or from the layout under TCRICTL_HOST_ROOT.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { makeHostRoot, makeStaleSocket, runCli, STACK_LINE, writeHostFile } from './fake/cli';
-import { startFakeCri, type FakeCri, type FakeCriOptions } from './fake/fake-cri';
+import { type FakeCri } from './fake/fake-cri';
+import { fakeRuntimes } from './support/fakes';
 
-const fakes: FakeCri[] = [];
-after(() => Promise.all(fakes.map((f) => f.stop())));
-
-async function fake(opts: FakeCriOptions = {}): Promise<FakeCri> {
-  const f = await startFakeCri(opts);
-  fakes.push(f);
-  return f;
-}
+const fake = fakeRuntimes();
 
 const runtimeName = (stdout: string) => /RuntimeName:  (\S+)/.exec(stdout)?.[1];
 

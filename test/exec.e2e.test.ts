@@ -9,28 +9,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startContainerd, type Containerd } from './harness/containerd';
 import { seedWorkload, type Workload } from './harness/cri-fixture';
-import { binPath, cliEnv, runCli, type CliResult } from './fake/cli';
+import { binPath, cliEnv, collectOutput, runCli, type CliResult } from './fake/cli';
 
 /** Runs tcrictl with `input` on its stdin. */
 function runWithStdin(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath(), ...args], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, 60_000);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, hung });
-    });
-    child.stdin.end(input);
-  });
+  const child = spawn(process.execPath, [binPath(), ...args], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = collectOutput(child);
+  child.stdin.end(input);
+  return result;
 }
 
 /**
@@ -39,24 +25,10 @@ function runWithStdin(args: string[], input: string): Promise<CliResult> {
  * `script` type a NUL into the terminal).
  */
 function inTerminal(commandLine: string, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', commandLine, '/dev/null'], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, 60_000);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, hung });
-    });
-    child.stdin.write(input);
-  });
+  const child = spawn('script', ['-qec', commandLine, '/dev/null'], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = collectOutput(child);
+  child.stdin.write(input);
+  return result;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

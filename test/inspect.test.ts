@@ -2,8 +2,9 @@
  * Status commands (inspect, inspectp, inspecti, info, imagefsinfo): HEAD
  * crictl's {"status", <info keys>} shape, times, and the -o table forms.
  */
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { useUtc } from './support/utc';
 import { CliError } from '../src/cli/errors';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
 import type { ContainerStatus, Image, PodSandboxStatus } from '../src/cri/types';
@@ -49,14 +50,7 @@ function cs(state: string, extra: object = {}): ContainerStatus {
   });
 }
 
-const savedTz = process.env.TZ;
-beforeEach(() => {
-  process.env.TZ = 'UTC';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+useUtc();
 
 describe('statusObject (outputStatusData)', () => {
   it('embeds info values that start with "{" as JSON and trims quotes from the others', () => {

@@ -2,8 +2,9 @@
  * Text forms of ps, pods and images: crictl's HEAD headers and cells, -v
  * blocks, -q lines, and escaping of workload-controlled names.
  */
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { useUtc } from './support/utc';
 import type { Container, Image, PodSandbox } from '../src/cri/types';
 import { CONTAINER_HEADER, containerRow, containerVerbose, imageCell, parseDigest, renderContainers } from '../src/output/containers';
 import { imageHeader, imageRows, imageVerbose, renderImages } from '../src/output/images';
@@ -30,14 +31,7 @@ function ctr(over: Partial<Container> = {}): Container {
   };
 }
 
-const savedTz = process.env.TZ;
-beforeEach(() => {
-  process.env.TZ = 'UTC';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+useUtc();
 
 describe('ps', () => {
   it('has the HEAD header with NAMESPACE', () => {

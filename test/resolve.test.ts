@@ -36,6 +36,19 @@ describe('pick', () => {
     assert.throws(() => choose('nope'), /no container matches "nope" \(by ID, ID prefix or name\)/);
     assert.throws(() => choose(''), UsageError);
   });
+  it('a hex name that is also another object\'s ID prefix is refused, not guessed', () => {
+    const hexy: Item[] = [
+      { id: 'acbd01', name: 'web', live: true },
+      { id: 'ff0002', name: 'acbd', live: true },
+      { id: 'cafe03', name: 'cafe', live: true },
+    ];
+    const pickHex = (q: string) => pick('pod', q, hexy, (i) => i.name, (i) => i.live, (i) => i.name, 'tcrictl pods').id;
+    assert.throws(
+      () => pickHex('acbd'),
+      (e: unknown) => e instanceof CliError && /"acbd" matches 2 pods/.test(e.message) && /name and also the start of an ID/.test(e.hint ?? ''),
+    );
+    assert.equal(pickHex('cafe'), 'cafe03'); // name and prefix are the same object
+  });
 });
 
 describe('resolveContainers / resolvePods', () => {

@@ -3,30 +3,37 @@
  * the command first. Move leading global flags to just after the command id,
  * so `exec`'s trailing command line is never touched.
  */
-const VALUE_FLAGS = new Set(['-r', '--runtime-endpoint', '-i', '--image-endpoint', '-c', '--config', '-t', '--timeout']);
-const BOOL_FLAGS = new Set(['-D', '--debug']);
+const GLOBAL_VALUE_LONG = new Set(['--runtime-endpoint', '--image-endpoint', '--config', '--timeout']);
+const GLOBAL_VALUE_SHORT: Record<string, string> = { '-r': '--runtime-endpoint', '-i': '--image-endpoint', '-c': '--config', '-t': '--timeout' };
+
+/** The long name of a global flag token (`-t`, `-t5s`, `--timeout=5s` → `--timeout`; `-D` → `--debug`), if it is one. */
+export function globalFlagName(token: string): string | undefined {
+  if (token === '-D' || token === '--debug') return '--debug';
+  const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token;
+  if (GLOBAL_VALUE_LONG.has(name)) return name;
+  if (token.startsWith('--')) return undefined;
+  return Object.prototype.hasOwnProperty.call(GLOBAL_VALUE_SHORT, token.slice(0, 2)) ? GLOBAL_VALUE_SHORT[token.slice(0, 2)] : undefined;
+}
+
+/** Whether a global value flag token carries its value (`-t5s`, `--timeout=5s`) rather than taking the next token. */
+export function hasInlineValue(token: string): boolean {
+  return token.includes('=') || (!token.startsWith('--') && token.length > 2);
+}
 
 export function reorderGlobalFlags(argv: string[]): string[] {
   const globals: string[] = [];
   let i = 0;
   while (i < argv.length) {
     const a = argv[i];
-    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (BOOL_FLAGS.has(a)) {
+    const name = globalFlagName(a);
+    if (!name) break;
+    if (name === '--debug' || hasInlineValue(a)) {
       globals.push(a);
       i += 1;
-    } else if (VALUE_FLAGS.has(name)) {
-      if (a.includes('=')) {
-        globals.push(a);
-        i += 1;
-      } else {
-        globals.push(a, argv[i + 1] ?? '');
-        i += 2;
-      }
-    } else if (/^-[rict]./.test(a) && !a.startsWith('--')) {
-      globals.push(a); // -rVALUE
-      i += 1;
-    } else break;
+    } else {
+      globals.push(a, argv[i + 1] ?? '');
+      i += 2;
+    }
   }
   if (globals.length === 0 || i >= argv.length) return globals.length ? [...argv.slice(i), ...globals] : argv;
   const [command, ...rest] = argv.slice(i);

@@ -8,7 +8,6 @@ import { loadCrictlConfig, type CrictlConfig } from '../config/crictl-config';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';
 import { Connection, ImageClient, RuntimeClient } from '../cri/client';
 import { detectRuntime, normalizeEndpoint } from '../cri/endpoint';
-import { UsageError } from './errors';
 import { processSignal } from './lifecycle';
 import { parseDuration } from './duration';
 
@@ -59,6 +58,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>;
   protected args!: BaseArgs<T>;
+  /** Every positional argument, for commands with `strict = false` that take a list of IDs. */
+  protected positionals!: string[];
   protected settings!: Settings;
   protected readonly signal: AbortSignal = processSignal();
   private connections = new Map<string, Connection>();
@@ -67,7 +68,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init();
-    const { args, flags } = await this.parse({
+    const { args, argv, flags } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
@@ -75,6 +76,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
+    this.positionals = argv as string[];
     this.settings = resolveSettings(this.flags as unknown as GlobalFlagValues, (line) => this.warnLine(line));
   }
 
@@ -176,4 +178,3 @@ export function resolveSettings(flags: GlobalFlagValues, warn: (line: string) =>
   };
 }
 
-export { UsageError };

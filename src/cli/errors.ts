@@ -121,8 +121,14 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
       return new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return new CliError(`the runtime's answer was too large or it refused the request: ${details}`);
-    default:
+    default: {
+      // containerd's words for exec/attach on a stopped container name no next step.
+      const state = /container is in (CONTAINER_\w+) state/.exec(details)?.[1];
+      if (state && state !== 'CONTAINER_RUNNING') {
+        return new CliError(`the container is not running (${state})`, { hint: "see why with 'tcrictl ps -a' and 'tcrictl logs <container>'" });
+      }
       return new CliError(details || String(err.code));
+    }
   }
 }
 
@@ -143,7 +149,7 @@ function isQuietStop(err: unknown): boolean {
 }
 
 /** Print one line (plus an optional hint line) and set the exit code. */
-export function reportError(err: unknown, debug = false): void {
+export function reportError(err: unknown, debug = false, command?: string): void {
   if (isQuietStop(err)) return;
   if (err instanceof ExitCode) {
     if (err.message) process.stderr.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
@@ -159,9 +165,22 @@ export function reportError(err: unknown, debug = false): void {
       process.exitCode = 0;
       return;
     }
-    // oclif wraps parse errors in several lines; keep the first, which names the problem.
-    const first = err.message.split('\n').find((l) => l.trim() !== '') ?? err.message;
-    cli = new UsageError(first.trim(), "see 'tcrictl <command> --help'");
+    // oclif spreads parse errors over lines ("Parsing --last" / "Expected an integer…" /
+    // "See more help with --help"): one line, without the help pointer (the hint says it).
+    const first = err.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !/^See more help with/.test(l))
+      .join(' ')
+      .replace(/^Parsing (--?\S+) Expected/, '$1: expected')
+      .replace(/^Missing (\d+) required args?: (\S+)\s+(.*)$/, 'missing argument $2 ($3)')
+      .replace(/:$/, '') || err.message;
+    const hint = /^command .* not found/.test(first)
+      ? "run 'tcrictl --help' for the list of commands"
+      : /^Nonexistent flag: --template$/.test(first)
+        ? 'go templates are not supported; use -o json with jq, e.g. tcrictl inspect ID -o json | jq -r .info.pid'
+        : `see 'tcrictl ${command ?? '<command>'} --help'`;
+    cli = new UsageError(first.trim(), hint);
   } else if (err instanceof Error) cli = new CliError(err.message);
   else cli = new CliError(String(err));
   const lines = [`tcrictl: ${cli.message}`];

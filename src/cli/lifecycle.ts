@@ -32,9 +32,3 @@ function install(): void {
     if (!controller.signal.aborted) controller.abort(new Error('stdout closed'));
   });
 }
-
-/** For the few places that write a lot: stop producing once the reader went away. */
-export function writeOut(text: string): boolean {
-  if (closedStdout) return false;
-  return process.stdout.write(text);
-}

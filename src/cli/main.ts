@@ -76,6 +76,7 @@ export async function main(rawArgv: string[], e: Embedded): Promise<void> {
     await run(argv, config);
     await flush();
   } catch (err) {
-    reportError(err, debug);
+    const command = argv[0] && !argv[0].startsWith('-') && Object.prototype.hasOwnProperty.call(e.manifest.commands, argv[0]) ? argv[0] : undefined;
+    reportError(err, debug, command);
   }
 }

@@ -7,7 +7,7 @@ import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';
 
 export default class Images extends BaseCommand<typeof Images> {
-  static override aliases = ['image', 'img'];
+  static override hiddenAliases = ['image', 'img'];
   static override summary = 'List images.';
   static override description =
     'Lists images, one table row per tag, sorted by first tag like crictl images. ' +

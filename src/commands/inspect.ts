@@ -30,7 +30,7 @@ export default class Inspect extends BaseCommand<typeof Inspect> {
   async run(): Promise<void> {
     const f = this.flags;
     const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
-    const queries = (await this.parse(Inspect)).argv as string[];
+    const queries = this.positionals;
     const labels = parseLabels(f.label);
     const name = compileRegex(f.name, '--name');
     const namespace = compileRegex(f.namespace, '--namespace');

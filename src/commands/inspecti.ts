@@ -29,7 +29,7 @@ export default class Inspecti extends BaseCommand<typeof Inspecti> {
   async run(): Promise<void> {
     const f = this.flags;
     const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
-    let queries = (await this.parse(Inspecti)).argv as string[];
+    let queries = this.positionals;
     applyImageFilters([], f.filter); // a bad -f is a usage error before any call
     const img = await this.imageClient();
     if (queries.length === 0) {

@@ -1,10 +1,8 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
-import { UsageError } from '../cli/errors';
-import { label, output, outputFormat } from '../cli/flags';
+import { runStats, samplingFlags, statsIdFlag, statsRequest } from '../cli/stats';
 import { resolvePod } from '../cri/resolve';
-import { renderMessage } from '../output/render';
-import { POD_STATS_HEADER, parseLabels, podStatsRows, sortById, statsLoop, statsTable, type PodSandboxStats } from '../output/stats';
+import { POD_STATS_HEADER, podStatsRows, sortById, statsTable, type PodSandboxStats } from '../output/stats';
 
 export default class Statsp extends BaseCommand<typeof Statsp> {
   static override summary = 'List pod resource usage statistics.';
@@ -14,31 +12,19 @@ export default class Statsp extends BaseCommand<typeof Statsp> {
     id: Args.string({ required: false, description: 'Pod ID, unique ID prefix or name (same as --id).' }),
   };
   static override flags = {
-    id: Flags.string({ summary: 'Filter by pod ID, unique ID prefix or name.' }),
-    label,
-    output: output(['json', 'yaml', 'table'], 'table'),
-    seconds: Flags.integer({ char: 's', default: 1, min: 1, summary: 'Sample interval for CPU usage, in seconds.' }),
-    watch: Flags.boolean({ char: 'w', summary: 'Refresh every interval until Ctrl-C (in place on a terminal).' }),
+    id: statsIdFlag('pod'),
+    ...samplingFlags,
   };
 
   async run(): Promise<void> {
     const f = this.flags;
-    if (f.id && this.args.id && f.id !== this.args.id) throw new UsageError('give the pod either as an argument or with --id, not both');
-    const labelSelector = parseLabels(f.label);
-    const fmt = outputFormat(f.output, ['json', 'yaml', 'table'], 'table');
-    const format = fmt === 'table' ? undefined : fmt;
+    const req = statsRequest(f, this.args.id, 'pod');
     const rt = await this.runtimeClient();
-    const query = f.id ?? this.args.id;
-    const filter = { id: query ? await resolvePod(rt, query) : '', labelSelector };
-    await statsLoop<PodSandboxStats>({
+    const filter = { id: req.query ? await resolvePod(rt, req.query) : '', labelSelector: req.labelSelector };
+    await runStats<PodSandboxStats>(f, req, this.signal, {
       sample: async () => sortById((await rt.call<{ stats: PodSandboxStats[] }>('ListPodSandboxStats', { filter })).stats),
       table: (previous, current) => statsTable(POD_STATS_HEADER, podStatsRows(previous, current)),
-      document: format ? (current) => renderMessage('runtime.v1.ListPodSandboxStatsResponse', { stats: current }, format) : undefined,
-      intervalMs: f.seconds * 1000,
-      watch: f.watch,
-      tty: !!process.stdout.isTTY,
-      signal: this.signal,
-      write: (text) => process.stdout.write(text),
+      responseType: 'runtime.v1.ListPodSandboxStatsResponse',
     });
   }
 }

@@ -1,6 +1,6 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { renderMessage, type OutputFormat } from '../output/render';
-import { Flags } from '@oclif/core';
 
 export default class Version extends BaseCommand<typeof Version> {
   static override summary = 'Display runtime version information.';

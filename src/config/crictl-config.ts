@@ -81,7 +81,8 @@ export function loadCrictlConfig(file: string, explicit: boolean): LoadedConfig 
   try {
     return { config: parseCrictlConfig(text) };
   } catch (err) {
-    const msg = `${file}: ${(err as Error).message}`;
+    // The YAML parser appends a code frame; the first line says what and where.
+    const msg = `${file}: ${(err as Error).message.split('\n')[0].replace(/:$/, '')}`;
     if (explicit) throw new UsageError(`load config file ${msg}`, 'fix the file; valid keys: runtime-endpoint, image-endpoint, timeout, debug, pull-image-on-create, disable-pull-on-run');
     return { config: {}, warning: `ignoring ${msg}` };
   }

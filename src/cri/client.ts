@@ -4,7 +4,8 @@
  * Nothing here prints; errors are RpcErrors that errors.ts turns into text.
  */
 import * as grpc from '@grpc/grpc-js';
-import { DECODE_OPTIONS, method as lookupMethod } from './proto';
+import { decoderFor, type Decoder } from './decode';
+import { method as lookupMethod, type MethodInfo } from './proto';
 import type * as T from './types';
 
 /** Big enough for `ps -a` on busy nodes; gRPC's 4 MiB default is not. */
@@ -50,6 +51,7 @@ export class Connection {
   /** `service` is fully qualified, e.g. `runtime.v1.RuntimeService`. */
   unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
     const m = lookupMethod(service, name);
+    const decode = responseDecoder(m);
     const timeoutMs = opts.timeoutMs === undefined ? this.defaultTimeoutMs : opts.timeoutMs;
     const callOpts: grpc.CallOptions = timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {};
     return new Promise<Res>((resolve, reject) => {
@@ -60,7 +62,7 @@ export class Connection {
       const call = this.client.makeUnaryRequest(
         m.path,
         (msg: object) => Buffer.from(m.requestType.encode(m.requestType.fromObject(msg)).finish()),
-        (buf: Buffer) => m.responseType.toObject(m.responseType.decode(buf), DECODE_OPTIONS) as Res,
+        (buf: Buffer) => decode(buf) as Res,
         req,
         new grpc.Metadata(),
         callOpts,
@@ -78,6 +80,14 @@ export class Connection {
   close(): void {
     this.client.close();
   }
+}
+
+const decoders = new WeakMap<MethodInfo, Decoder>();
+
+function responseDecoder(m: MethodInfo): Decoder {
+  let d = decoders.get(m);
+  if (!d) decoders.set(m, (d = decoderFor(m.responseType)));
+  return d;
 }
 
 const RUNTIME = 'runtime.v1.RuntimeService';

@@ -83,9 +83,14 @@ export function candidateEndpoints(): Candidate[] {
     });
     list = [...kubelet, ...KNOWN_SOCKETS.map(([p, source]) => ({ endpoint: `unix://${hostPath(p)}`, source }))];
   }
+  return uniqueBySocket(list);
+}
+
+/** The list without the later entries that name the same socket as an earlier one; `canonical` gives the comparison key. */
+export function uniqueBySocket<T extends { endpoint: string }>(list: T[], canonical: (socket: string) => string = canonicalSocket): T[] {
   const seen = new Set<string>();
   return list.filter((c) => {
-    const key = canonicalSocket(socketPathOf(c.endpoint));
+    const key = canonical(socketPathOf(c.endpoint));
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

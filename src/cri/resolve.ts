@@ -24,6 +24,8 @@ function ambiguous(kind: string, query: string, matches: Candidate[], hint: stri
 /**
  * The generic rule: exact ID, then unique ID prefix, then exact name; several
  * same-named objects resolve to the single "live" one if there is exactly one.
+ * A name made of hex digits ("db", "cafe") can also be an ID prefix: when the
+ * query is both, tcrictl refuses to guess rather than act on the wrong object.
  */
 export function pick<T extends { id: string }>(
   kind: string,
@@ -37,16 +39,20 @@ export function pick<T extends { id: string }>(
   if (query === '') throw new UsageError(`${kind} ID cannot be empty`);
   const exact = items.find((t) => t.id === query);
   if (exact) return exact;
+  const list = (ts: T[]) => ts.map((t) => ({ id: t.id, describe: describe(t) }));
   const byPrefix = items.filter((t) => t.id.startsWith(query));
-  if (byPrefix.length === 1) return byPrefix[0];
-  if (byPrefix.length > 1) throw ambiguous(kind, query, byPrefix.map((t) => ({ id: t.id, describe: describe(t) })), 'give more characters of the ID');
   const byName = items.filter((t) => nameOf(t) === query);
+  if (byPrefix.length > 0 && byName.length > 0) {
+    const both = [...new Set([...byName, ...byPrefix])];
+    if (both.length === 1) return both[0];
+    throw ambiguous(kind, query, list(both), `"${query}" is a name and also the start of an ID: give the full ID`);
+  }
+  if (byPrefix.length === 1) return byPrefix[0];
+  if (byPrefix.length > 1) throw ambiguous(kind, query, list(byPrefix), 'give more characters of the ID');
   if (byName.length === 1) return byName[0];
   const live = byName.filter(isLive);
   if (live.length === 1) return live[0];
-  if (byName.length > 1) {
-    throw ambiguous(kind, query, (live.length ? live : byName).map((t) => ({ id: t.id, describe: describe(t) })), 'use the ID instead of the name');
-  }
+  if (byName.length > 1) throw ambiguous(kind, query, list(live.length ? live : byName), 'use the ID instead of the name');
   throw new CliError(`no ${kind} matches "${query}" (by ID, ID prefix or name)`, { hint: `list them with '${listCommand}'` });
 }
 

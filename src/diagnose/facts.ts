@@ -108,8 +108,12 @@ export interface ProcessFacts {
   /** /proc/<pid>/stat state letter: R, S, D, T, Z, … */
   state: string;
   configPath?: string;
-  /** The gRPC socket it serves: --address, else its config's [grpc].address, else the default. */
+  /** The gRPC socket it serves: --address, else its config's [grpc].address, else the default; unknown when its config cannot be read. */
   address?: string;
+  /** Why its --config could not be read (e.g. permission denied), when it could not. */
+  configError?: string;
+  /** CRI Version on its socket, when the chosen endpoint was missing (is the runtime simply elsewhere?). */
+  socketProbe?: { outcome: ProbeOutcome; detail: string };
   exe?: string;
   /** PATH from /proc/<pid>/environ; null when not readable (not root). */
   envPath?: string | null;

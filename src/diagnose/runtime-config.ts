@@ -28,6 +28,8 @@ export function tomlLocation(parts: readonly string[]): string {
 export function refOf(rc: RuntimeConfigFacts | undefined, parts: readonly string[]): Ref {
   const hit = rc?.keyLines[keyPath(parts)];
   if (hit) return hit;
+  // No file at all: naming the missing path as the source would mislead.
+  if (rc?.state.status === 'missing') return { what: `${tomlLocation(parts)}: containerd's built-in default (no config file)` };
   return { file: rc?.state.path, what: `${tomlLocation(parts)} not set: containerd default` };
 }
 
@@ -117,7 +119,7 @@ export function settingsFromFile(rc: RuntimeConfigFacts, containerdVersion: stri
   const defaultBin = { value: [hostDefault('/opt/cni/bin')], ref: refOf(rc, at(t.runtime, 'cni', 'bin_dir')) };
   return {
     source: 'config-file',
-    sourceLabel: `the config file ${rc.state.path}`,
+    sourceLabel: rc.state.status === 'missing' ? "containerd's built-in defaults (no config file)" : `the config file ${rc.state.path}`,
     sandboxImage: val(sandboxPath, defaultSandboxImage(containerdVersion), isStr),
     snapshotter: val(snapshotterPath, 'overlayfs', isStr),
     defaultRuntimeName: val(at(t.runtime, 'containerd', 'default_runtime_name'), 'runc', isStr),

@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by rules and renderers. */
-import type { Ref, Valued } from './facts';
+import type { Ref } from './facts';
 
 /** "file:line: text", "file:line", "file" or the description. */
 export function formatRef(ref: Ref | undefined): string {
@@ -7,15 +7,6 @@ export function formatRef(ref: Ref | undefined): string {
   if (ref.file && ref.line !== undefined) return `${ref.file}:${ref.line}${ref.text ? `: ${ref.text}` : ref.what ? ` (${ref.what})` : ''}`;
   if (ref.file && ref.what) return `${ref.file}: ${ref.what}`;
   return ref.file ?? ref.what ?? '';
-}
-
-/** An evidence line for a value: its location as written, or "label = value (where)". */
-export function valueEvidence(label: string, v: Valued<unknown> | undefined): string {
-  if (!v) return `${label}: not set`;
-  if (v.ref.file && v.ref.line !== undefined && v.ref.text) return formatRef(v.ref);
-  const shown = typeof v.value === 'string' ? JSON.stringify(v.value) : JSON.stringify(v.value);
-  const where = formatRef(v.ref);
-  return `${label} = ${shown}${where ? ` (${where})` : ''}`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

@@ -36,7 +36,7 @@ export interface LogsResult {
 
 const SNIFF_BYTES = 64 * 1024;
 
-export function openError(file: string, err: NodeJS.ErrnoException): CliError {
+function openError(file: string, err: NodeJS.ErrnoException): CliError {
   switch (err.code) {
     case 'ENOENT':
       return new CliError(`log file ${file} does not exist`, {
@@ -71,7 +71,8 @@ async function checkFormat(fh: FileHandle, file: string, size: number): Promise<
     s = nl + 1;
   }
   throw new CliError(`${file} is not a container log (neither the CRI format nor Docker's json-file); it starts with ${JSON.stringify(firstLine)}`, {
-    hint: 'check the path with \'tcrictl inspect -o go-template --template "{{.status.logPath}}" <container>\'',
+    // tcrictl inspect has no -o go-template (crictl's form); its JSON names the path.
+    hint: "check the path with 'tcrictl inspect <container> | jq -r .status.logPath'",
   });
 }
 

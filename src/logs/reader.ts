@@ -8,7 +8,7 @@ import type { LogPrinter } from './printer';
 import type { LogSink } from './sink';
 
 const NEWLINE = 0x0a;
-export const READ_BUFFER_SIZE = 1 << 20;
+const READ_BUFFER_SIZE = 1 << 20;
 
 export class LogReader {
   private readonly buf: Buffer;

@@ -63,10 +63,6 @@ export function containerRow(c: Container, o: ContainerRowOptions = {}): string[
   ];
 }
 
-export function containersTable(list: Container[], o: ContainerRowOptions = {}): string {
-  return renderTable(CONTAINER_HEADER, list.map((c) => containerRow(c, o)));
-}
-
 /** `Labels:` / `Annotations:` blocks: only for non-empty maps (Go decodes empty maps as nil). */
 export function mapBlock(title: string, m: Labels | null | undefined): string[] {
   const keys = Object.keys(m ?? {}).sort();
@@ -92,5 +88,5 @@ export function containerVerbose(c: Container, nowMs?: number): string {
 export function renderContainers(list: Container[], mode: { quiet?: boolean; verbose?: boolean } & ContainerRowOptions): string {
   if (mode.quiet) return list.map((c) => `${safeCell(c.id)}\n`).join('');
   if (mode.verbose) return list.map((c) => containerVerbose(c, mode.nowMs)).join('');
-  return containersTable(list, mode);
+  return renderTable(CONTAINER_HEADER, list.map((c) => containerRow(c, mode)));
 }

@@ -7,8 +7,11 @@ import { sortKeysDeep, stringifyJson, toProtoJson } from './json';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 
+export const GO_TEMPLATE_HINT = "use -o json with jq instead, e.g. tcrictl inspect ID -o json | jq -r .info.pid";
+
 export function checkFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
   const v = (value ?? fallback) as OutputFormat;
+  if (v === ('go-template' as OutputFormat)) throw new UsageError('-o go-template is not supported', GO_TEMPLATE_HINT);
   if (!allowed.includes(v)) {
     throw new UsageError(`unsupported output format "${value}"`, `use one of: ${allowed.join(', ')}`);
   }

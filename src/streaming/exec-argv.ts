@@ -11,6 +11,7 @@
  * after it by argv.ts; `collidingBefore` counts them so that the first such
  * occurrences are read as the global flags they were.
  */
+import { globalFlagName as globalName, hasInlineValue } from '../cli/argv';
 import { UsageError } from '../cli/errors';
 
 export interface ExecArgv {
@@ -29,24 +30,6 @@ export interface ExecArgv {
 export interface CollidingGlobals {
   timeout: number;
   image: number;
-}
-
-const GLOBAL_VALUE_LONG = new Set(['--runtime-endpoint', '--image-endpoint', '--config', '--timeout']);
-const GLOBAL_VALUE_SHORT = new Set(['-r', '-i', '-c', '-t']);
-
-/** The long name of a global flag token (`-t`, `-t5s`, `--timeout=5s` → `--timeout`), if it is one. */
-function globalName(token: string): string | undefined {
-  if (token === '-D' || token === '--debug') return '--debug';
-  const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token;
-  if (GLOBAL_VALUE_LONG.has(name)) return name;
-  const short = token.slice(0, 2);
-  if (GLOBAL_VALUE_SHORT.has(short) && !token.startsWith('--')) return { '-r': '--runtime-endpoint', '-i': '--image-endpoint', '-c': '--config', '-t': '--timeout' }[short];
-  return undefined;
-}
-
-/** Whether a global flag token carries its value (`-t5s`, `--timeout=5s`) rather than taking the next token. */
-function hasInlineValue(token: string): boolean {
-  return token.includes('=') || (!token.startsWith('--') && token.length > 2);
 }
 
 /**

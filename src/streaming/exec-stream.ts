@@ -4,7 +4,7 @@
  * remote terminal's size in step with ours, and return the exit status.
  */
 import WebSocket from 'ws';
-import { CliError } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
 import {
   closeFrame,
   ERROR,
@@ -92,7 +92,7 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
 
     const onAbort = () => {
       ws.terminate();
-      finish(new CliError('interrupted', { exitCode: 130 }));
+      finish(new CliError('interrupted', { exitCode: EXIT_INTERRUPTED }));
     };
     if (o.signal?.aborted) return onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });

@@ -70,23 +70,29 @@ export function binPath(): string {
 
 /** Runs tcrictl with `args` and collects everything it printed. */
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [binPath(), ...args], { env: cliEnv(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = collectOutput(child, opts.killAfterMs);
+  opts.onSpawn?.(child);
+  return result;
+}
+
+/** Everything a child (spawned with piped stdout and stderr) prints until it closes; killed after `killAfterMs`, reported as `hung`. */
+export function collectOutput(child: ChildProcess, killAfterMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath(), ...args], { env: cliEnv(opts), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
     let hung = false;
     const timer = setTimeout(() => {
       hung = true;
       child.kill('SIGKILL');
-    }, opts.killAfterMs ?? 60_000);
+    }, killAfterMs);
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), hung });
     });
-    opts.onSpawn?.(child);
   });
 }
 

@@ -27,9 +27,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { criDefinition, repoRoot } from '../support/proto';
 import { smallWorkload, type FakeContainer, type FakeImage, type FakePod, type Workload } from './data';
 
 export * from './data';
+export { repoRoot };
 
 export type FakeMode = 'cri' | 'unrelated' | 'go-unknown-service' | 'silent';
 
@@ -63,37 +65,13 @@ export interface FakeCri {
   stop(): Promise<void>;
 }
 
-/** The repository root: the nearest ancestor with package.json (works from test/ and dist/test/). */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-let criDef: protoLoader.PackageDefinition | undefined;
-
-function criDefinition(): protoLoader.PackageDefinition {
-  criDef ??= protoLoader.loadSync(path.join(repoRoot(), 'proto', 'cri-api', 'api.proto'), {
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  return criDef;
-}
-
 /**
  * The service definition with one change: a handler may answer with a
  * pre-encoded Buffer, so a 20,000-container list is encoded once, not on every
  * call (the benchmark measures tcrictl, not this fake).
  */
 function serviceDefinition(name: string): grpc.ServiceDefinition {
-  const svc = criDefinition()[name] as protoLoader.ServiceDefinition;
+  const svc = criDefinition(false)[name] as protoLoader.ServiceDefinition;
   const out: Record<string, grpc.MethodDefinition<any, any>> = {};
   for (const [method, def] of Object.entries(svc)) {
     out[method] = { ...def, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : def.responseSerialize(v as object)) };
@@ -103,7 +81,7 @@ function serviceDefinition(name: string): grpc.ServiceDefinition {
 
 /** The wire encoding of a CRI response, e.g. to check that a list really is over 4 MiB. */
 export function encode(service: 'RuntimeService' | 'ImageService', method: string, value: object): Buffer {
-  const svc = criDefinition()[`runtime.v1.${service}`] as protoLoader.ServiceDefinition;
+  const svc = criDefinition(false)[`runtime.v1.${service}`] as protoLoader.ServiceDefinition;
   return svc[method].responseSerialize(value);
 }
 
@@ -282,7 +260,7 @@ function implement(
   pending: Set<() => void>,
 ): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
-  const def = criDefinition()[`runtime.v1.${serviceName}`] as protoLoader.ServiceDefinition;
+  const def = criDefinition(false)[`runtime.v1.${serviceName}`] as protoLoader.ServiceDefinition;
   for (const [method, mdef] of Object.entries(def)) {
     if (mdef.responseStream || mdef.requestStream) {
       impl[method] = (call: grpc.ServerWritableStream<any, any>) => {
@@ -325,7 +303,7 @@ function implement(
 /** Go gRPC's answer for a service the server does not have. */
 function goUnknownService(serviceName: string, rec: Recorder): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
-  const def = criDefinition()[`runtime.v1.${serviceName}`] as protoLoader.ServiceDefinition;
+  const def = criDefinition(false)[`runtime.v1.${serviceName}`] as protoLoader.ServiceDefinition;
   for (const method of Object.keys(def)) {
     impl[method] = (call: any, callback?: grpc.sendUnaryData<any>) => {
       record(rec, method, call.request);

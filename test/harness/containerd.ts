@@ -41,6 +41,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { mounts } from '../../src/diagnose/collect/node';
 import { criCall } from './cri-fixture';
 import { IMAGE_REFS, buildImageArchives, removeImageArchives, type ImageName } from './images';
 
@@ -106,7 +107,7 @@ export function detectSnapshotter(): 'overlayfs' | 'native' {
 }
 
 /** A free TCP port on 127.0.0.1 (containerd 1.6 would advertise ':0' in stream URLs if given port 0). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -279,24 +280,6 @@ export function shimProcesses(socket: string): number[] {
     }
   }
   return [...found].filter((pid) => !isZombie(pid));
-}
-
-interface MountEntry {
-  mountPoint: string;
-  fsType: string;
-}
-
-function mounts(): MountEntry[] {
-  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const fields = line.split(' ');
-      const sep = fields.indexOf('-');
-      return { mountPoint: unescape(fields[4]), fsType: fields[sep + 1] };
-    });
 }
 
 /** Mount points at or below dir, deepest first. */

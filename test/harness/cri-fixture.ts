@@ -16,41 +16,20 @@
  * Requests are camelCase objects; enum fields accept names like 'NODE'.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { criDefinition, repoRoot } from '../support/proto';
 import type { Containerd } from './containerd';
 
-export type CriService = 'RuntimeService' | 'ImageService';
+export { repoRoot };
 
-/** The repository root: the nearest ancestor holding package.json (works from test/ and dist/test/). */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
+export type CriService = 'RuntimeService' | 'ImageService';
 
 let criPackage: grpc.GrpcObject | undefined;
 
 function loadCri(): grpc.GrpcObject {
-  if (!criPackage) {
-    const file = path.join(repoRoot(), 'proto', 'cri-api', 'api.proto');
-    const def = protoLoader.loadSync(file, {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: true,
-      arrays: true,
-      objects: true,
-      oneofs: true,
-    });
-    criPackage = grpc.loadPackageDefinition(def);
-  }
+  criPackage ??= grpc.loadPackageDefinition(criDefinition(true));
   return criPackage;
 }
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection, socketPathOf } from '../../cri/client';
-import { candidateEndpoints, probeEndpoint, type ProbeOutcome } from '../../cri/endpoint';
+import { candidateEndpoints, probeEndpoint, uniqueBySocket, type ProbeOutcome } from '../../cri/endpoint';
 import type { EndpointFacts, EndpointKind, EndpointProbe, KubeletFacts, ListenerFacts } from '../facts';
 import { formatRef } from '../text';
 import { canonicalSocket, procStat } from './host';
@@ -34,13 +34,8 @@ export function buildCandidates(opts: EndpointOptions): Candidate[] {
     const kind: EndpointKind = c.source === 'TCRICTL_ENDPOINTS' ? 'override' : c.source.startsWith('kubelet') ? 'kubelet' : 'known';
     list.push({ endpoint: c.endpoint, kind, source: kind === 'known' ? `known ${c.source} socket` : c.source });
   }
-  const seen = new Set<string>();
-  return list.filter((c) => {
-    const key = canonicalSocket(socketPathOf(c.endpoint));
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // diagnose's key also resolves the socket's directory, as it does to match a daemon's --address.
+  return uniqueBySocket(list, canonicalSocket);
 }
 
 /** The nearest ancestor of `p` the caller cannot search (x), for "permission denied" evidence. */

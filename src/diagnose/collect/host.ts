@@ -214,14 +214,14 @@ function flagValue(argv: string[], names: string[]): string | undefined {
   return undefined;
 }
 
-/** [grpc].address from a config file, or undefined when it does not say. */
-function grpcAddressOf(configPath: string): string | undefined {
+/** [grpc].address from a config file (undefined when it does not say), or why the file cannot be read. */
+function grpcAddressOf(configPath: string): { address?: string; error?: string } {
   const r = readFileState(configPath);
-  if (r.text === undefined) return undefined;
+  if (r.text === undefined) return r.state.status === 'unreadable' ? { error: r.state.error ?? 'not readable' } : {};
   const parsed = parseToml(r.text);
-  if (!parsed.ok) return undefined;
+  if (!parsed.ok) return {};
   const a = getPath(parsed.data, ['grpc', 'address']);
-  return typeof a === 'string' && a ? a : undefined;
+  return typeof a === 'string' && a ? { address: a } : {};
 }
 
 /** containerd daemons (not shims) running on this host, from /proc/*\/cmdline. */
@@ -242,7 +242,10 @@ export function collectProcesses(): ProcessFacts[] {
     const st = procStat(pid);
     if (!st || st.state === 'Z') continue;
     const configPath = flagValue(argv, ['--config', '-c']) ?? DEFAULT_CONTAINERD_CONFIG;
-    const address = flagValue(argv, ['--address', '-a']) ?? grpcAddressOf(configPath) ?? DEFAULT_CONTAINERD_SOCKET;
+    const flagAddress = flagValue(argv, ['--address', '-a']);
+    // An unreadable config (not root) hides its [grpc] address: unknown, not the default.
+    const fromConfig = flagAddress ? {} : grpcAddressOf(configPath);
+    const address = flagAddress ?? fromConfig.address ?? (fromConfig.error ? undefined : DEFAULT_CONTAINERD_SOCKET);
     let exe: string | undefined;
     try {
       exe = fs.readlinkSync(`/proc/${pid}/exe`);
@@ -251,7 +254,7 @@ export function collectProcesses(): ProcessFacts[] {
     }
     const environ = readProc(pid, 'environ');
     const envPath = environ === undefined ? null : (environ.split('\0').find((e) => e.startsWith('PATH='))?.slice(5) ?? '');
-    out.push({ pid: Number(pid), argv, state: st.state, configPath, address, exe, envPath, startedAtMs: st.startedAtMs });
+    out.push({ pid: Number(pid), argv, state: st.state, configPath, address, exe, envPath, startedAtMs: st.startedAtMs, ...(fromConfig.error ? { configError: fromConfig.error } : {}) });
   }
   return out;
 }

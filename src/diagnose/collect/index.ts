@@ -5,6 +5,7 @@
  * with the reason, so the report can say what it could not see.
  */
 import type { Connection } from '../../cri/client';
+import { probeEndpoint } from '../../cri/endpoint';
 import { hostPath, hostRoot } from '../../config/host';
 import type { CriSettings, Facts, ProcessFacts, Valued } from '../facts';
 import { settingsFromFile, settingsFromStatus } from '../runtime-config';
@@ -46,6 +47,8 @@ interface Ctx {
   /** Started as soon as the socket answers, so containerd's API and the CRI are asked in parallel. */
   ctdPrefetch?: ReturnType<typeof collectContainerd>;
   criPrefetch?: ReturnType<typeof collectCri>;
+  /** Why containerd's effective settings cannot be known, shared by the checks that need them. */
+  settingsUnknown?: string;
 }
 
 /** The whole run may take this long: four rounds of calls plus local work. */
@@ -103,6 +106,27 @@ function isContainerd(facts: Facts): boolean {
   return /containerd/.test(sock) || facts.runtimeConfig?.state.status === 'ok' || facts.runtimeConfig?.state.status === 'invalid';
 }
 
+/**
+ * Why containerd's effective config cannot be known: the daemon did not
+ * answer and the config file is missing or unreadable (the daemon may well
+ * run with another file). Undefined when it can be known.
+ */
+function configUnknownReason(ctx: Ctx): string | undefined {
+  const f = ctx.facts;
+  const rc = f.runtimeConfig;
+  const answered = !!(f.containerd?.version || f.containerd?.plugins || f.cri?.version || f.cri?.config);
+  if (answered || !rc || (rc.state.status !== 'missing' && rc.state.status !== 'unreadable')) return undefined;
+  const hidden = f.processes.filter((p) => p.configError && p.configPath !== rc.state.path && (!f.daemon || p === f.daemon));
+  const file =
+    rc.state.status === 'unreadable'
+      ? `cannot read ${rc.state.path}${rc.how === 'process' ? ' (the running containerd\'s --config)' : ''}: ${rc.state.error}`
+      : hidden.length
+        ? `cannot read ${hidden.slice(0, 2).map((p) => `${p.configPath} (--config of containerd pid ${p.pid})`).join(', ')}: ${hidden[0].configError}`
+        : `${rc.state.path} does not exist`;
+  const why = ctx.rpc ? (criUnavailable(ctx) ?? 'it sent no CRI config') : unreachableReason(f);
+  return `${file}; the daemon could not be asked either (${why}), so containerd's effective settings are unknown`;
+}
+
 /** A reason to skip CRI-dependent steps, or undefined when the CRI answered. */
 function criUnavailable(ctx: Ctx): string | undefined {
   const { facts } = ctx;
@@ -126,6 +150,20 @@ function criPluginProblem(facts: Facts): string | undefined {
   if (!cri) return "containerd's CRI plugin is not loaded (see cri-plugin-disabled)";
   if (cri.initErr) return "containerd's CRI plugin failed to start (see cri-plugin-failed)";
   return undefined;
+}
+
+/**
+ * The chosen socket does not exist: does a running containerd answer on its
+ * own socket? Then the endpoint is wrong rather than the runtime down.
+ */
+async function probeDaemonSockets(processes: ProcessFacts[], missing: string, opts: CollectOptions): Promise<void> {
+  const others = processes.filter((p) => p.address && canonicalSocket(p.address) !== missing).slice(0, 5);
+  await Promise.all(
+    others.map(async (p) => {
+      const r = await probeEndpoint({ endpoint: `unix://${p.address}`, source: `containerd pid ${p.pid}` }, opts.timeoutMs, false, opts.signal);
+      p.socketProbe = { outcome: r.outcome, detail: r.detail };
+    }),
+  );
 }
 
 const steps: Step<Ctx>[] = [
@@ -166,6 +204,7 @@ const steps: Step<Ctx>[] = [
       if (chosen) {
         const sock = canonicalSocket(chosen.socket);
         ctx.facts.daemon = ctx.facts.processes.find((p) => p.address && canonicalSocket(p.address) === sock);
+        if (chosen.outcome === 'missing') await probeDaemonSockets(ctx.facts.processes, sock, ctx.opts);
       }
     },
   },
@@ -175,8 +214,11 @@ const steps: Step<Ctx>[] = [
     run(ctx) {
       const { facts, opts } = ctx;
       const daemon: ProcessFacts | undefined = facts.daemon;
+      // Not root: a daemon whose config is unreadable has no known socket; when it is the only one, it is the likely server.
+      const hidden = facts.processes.filter((p) => p.configError);
+      const likely = daemon ?? (hidden.length === 1 && facts.processes.length === 1 ? hidden[0] : undefined);
       if (opts.runtimeConfig) facts.runtimeConfig = collectRuntimeConfig(opts.runtimeConfig, 'flag');
-      else if (daemon?.configPath) facts.runtimeConfig = collectRuntimeConfig(daemon.configPath, 'process');
+      else if (likely?.configPath) facts.runtimeConfig = collectRuntimeConfig(likely.configPath, 'process');
       else facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
       const st = facts.runtimeConfig.state;
       if (st.status === 'missing') throw new Skip(`${st.path} does not exist (containerd then runs on its built-in defaults)`);
@@ -230,6 +272,8 @@ const steps: Step<Ctx>[] = [
       }
       const version = f.containerd?.version?.version ?? f.runtimeConfig?.binaryVersion;
       const rc = f.runtimeConfig;
+      ctx.settingsUnknown = configUnknownReason(ctx);
+      if (ctx.settingsUnknown) throw new Skip(ctx.settingsUnknown);
       const usable = rc && (rc.state.status === 'ok' || rc.state.status === 'missing') && (rc.data || rc.state.status === 'missing');
       if (usable) f.fileSettings = settingsFromFile(rc, version, hostPath);
       const status = f.cri?.config ? settingsFromStatus(f.cri.config) : undefined;
@@ -242,11 +286,11 @@ const steps: Step<Ctx>[] = [
     title: 'Checking runtime handlers (shim and runc binaries)',
     run(ctx) {
       const f = ctx.facts;
-      if (!f.settings) throw new Skip('containerd settings unknown (see the settings check)');
+      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
       f.searchPath = searchPath(f.daemon);
       f.handlers = collectHandlers(f.settings, f.searchPath);
       if (f.daemon && f.daemon.envPath === null) return `containerd's PATH (/proc/${f.daemon.pid}/environ) is not readable without root; searched systemd's default PATH instead`;
-      if (!f.daemon) return "containerd's own PATH is unknown (no daemon serves the socket); searched systemd's default PATH";
+      if (!f.daemon) return "containerd's own PATH is unknown (no containerd process was matched to the socket); searched systemd's default PATH";
     },
   },
   {
@@ -254,7 +298,7 @@ const steps: Step<Ctx>[] = [
     title: 'Checking CNI config and plugin binaries',
     run(ctx) {
       const f = ctx.facts;
-      if (!f.settings) throw new Skip('containerd settings unknown (see the settings check)');
+      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
       f.cni = collectCni(f.settings, f.cri, containerdMajor(f));
     },
   },
@@ -348,5 +392,3 @@ export async function collectFacts(opts: CollectOptions): Promise<Facts> {
   }
   return facts;
 }
-
-export const STEP_IDS = steps.map((s) => s.id);

@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { hostPath } from '../../config/host';
 import type { BinaryLookup, CniFacts, CniNetwork, CriFacts, CriSettings, HandlerFacts, HostsTomlFacts, ImageFsFacts, PathFacts, ProcessFacts, SandboxFacts, Valued } from '../facts';
-import { getPath, isTable, parseToml } from '../toml';
+import { getPath, isTable, parseToml, type TomlParse } from '../toml';
 import { call, IMAGE, type RpcContext } from './rpc';
 
 /** systemd's default PATH: what containerd.service runs with unless the unit sets one. */
@@ -167,19 +167,25 @@ export function isLocalhost(host: string): boolean {
   return h === 'localhost' || h === '127.0.0.1' || h === '::1' || h.startsWith('127.');
 }
 
+/** A hosts.toml parsed, or undefined where there is none (or it cannot be read). */
+function readHostsToml(file: string): TomlParse | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseToml(text);
+}
+
 /** The URLs containerd would try, in order: hosts.toml mirrors, then the server. */
 export function pullEndpoints(host: string, registryConfigPath: string | undefined): { urls: string[]; hostsFile?: string } {
   const defaultServer = host === 'docker.io' ? 'https://registry-1.docker.io' : `${isLocalhost(host) ? 'http' : 'https'}://${host}`;
   if (!registryConfigPath) return { urls: [defaultServer] };
   for (const dir of [host, '_default']) {
     const file = path.join(registryConfigPath, dir, 'hosts.toml');
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseToml(text);
+    const parsed = readHostsToml(file);
+    if (!parsed) continue;
     if (!parsed.ok) return { urls: [defaultServer], hostsFile: file };
     const mirrors = isTable(parsed.data.host) ? Object.keys(parsed.data.host) : [];
     const server = typeof parsed.data.server === 'string' ? parsed.data.server : defaultServer;
@@ -257,13 +263,8 @@ export function collectHostsToml(configPath: string): HostsTomlFacts {
   }
   for (const host of dirs.sort()) {
     const file = path.join(configPath, host, 'hosts.toml');
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseToml(text);
+    const parsed = readHostsToml(file);
+    if (!parsed) continue;
     const problems: string[] = [];
     if (!parsed.ok) {
       facts.files.push({ host, path: file, error: parsed.error.message, line: parsed.error.line, column: parsed.error.column, problems });
@@ -285,13 +286,14 @@ export function collectHostsToml(configPath: string): HostsTomlFacts {
 
 // ---------------------------------------------------------------- filesystems
 
-interface MountInfo {
+export interface MountInfo {
   mountPoint: string;
   fsType: string;
   options: string[];
 }
 
-function mounts(): MountInfo[] {
+/** This process's mounts from /proc/self/mountinfo ([] where it cannot be read). Also used by the test harness. */
+export function mounts(): MountInfo[] {
   try {
     const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
     return fs

@@ -42,7 +42,6 @@ export async function call<T>(ctx: RpcContext, service: string, method: string, 
 }
 
 export const isUnimplemented = (e: RpcFailure | undefined) => e?.code === GrpcStatus.UNIMPLEMENTED;
-export const isDeadline = (e: RpcFailure | undefined) => e?.code === GrpcStatus.DEADLINE_EXCEEDED;
 
 interface RawPlugin {
   type: string;

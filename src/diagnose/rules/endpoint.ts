@@ -32,9 +32,28 @@ function daemonLines(f: Facts, socket: string): string[] {
   const procs = f.processes;
   if (procs.length === 0) return ['No containerd process is running (checked /proc/*/cmdline)'];
   return procs.slice(0, 3).map((p: ProcessFacts) => {
-    const where = p.address === socket || f.daemon === p ? 'serving this socket' : `listening on ${p.address}`;
-    return `containerd pid ${p.pid} is running (state ${stateText(p.state)}), --config ${p.configPath}, ${where}`;
+    const where =
+      p.address === socket || f.daemon === p
+        ? 'serving this socket'
+        : p.address
+          ? `listening on ${p.address}${p.socketProbe ? (answers(p) ? ` (answers: ${p.socketProbe.detail})` : ` (${p.socketProbe.detail})`) : ''}`
+          : `its socket is unknown (cannot read its config: ${p.configError ?? 'unknown'})`;
+    const foreign = f.hostRoot && !answers(p) && f.daemon !== p ? ` — a process of this machine, not of ${f.hostRoot}` : '';
+    return `containerd pid ${p.pid} is running (state ${stateText(p.state)}), --config ${p.configPath}, ${where}${foreign}`;
   });
+}
+
+/** Its own socket answered CRI or containerd's API (not-cri: containerd with CRI trouble still counts). */
+function answers(p: ProcessFacts): boolean {
+  return p.socketProbe?.outcome === 'ok' || p.socketProbe?.outcome === 'not-cri';
+}
+
+/** How the client that chose this endpoint is pointed at `socket`. */
+function pointAt(p: EndpointProbe, socket: string): string {
+  const ep = `unix://${socket}`;
+  if (p.kind === 'crictl') return `Point crictl at the live socket: $ sudo crictl config --set runtime-endpoint=${ep}`;
+  if (p.kind === 'kubelet') return `Set the kubelet's containerRuntimeEndpoint to ${ep} (${p.source}) and restart the kubelet`;
+  return `Point clients at the live socket: tcrictl -r ${ep} …, and the same in crictl.yaml (runtime-endpoint) and the kubelet's containerRuntimeEndpoint`;
 }
 
 function otherCandidates(f: Facts, chosen: EndpointProbe): string[] {
@@ -51,23 +70,39 @@ function configuredAddress(f: Facts, socket: string): string | undefined {
   return ref?.line ? `${ref.file}:${ref.line}: ${ref.text}` : `${configPath(f)}: [grpc] address = ${JSON.stringify(addr)}`;
 }
 
+/**
+ * The socket is missing. A containerd whose own socket answers means the
+ * endpoint is wrong, unless the config in play names this very socket (then
+ * that config's daemon is down, and the live ones are other instances).
+ */
 function socketMissing(f: Facts, p: EndpointProbe): Finding {
-  const elsewhere = f.processes.filter((d) => d.address && d.address !== p.socket);
   const cfgAddr = configuredAddress(f, p.socket);
+  const rc = f.runtimeConfig;
+  const cfgHere = !!rc?.data && !cfgAddr && (rc.data as { grpc?: { address?: unknown } }).grpc?.address === p.socket;
+  const live = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d) && !(cfgHere && d.configPath !== rc!.state.path));
   const evidence = [`stat ${p.socket}: no such file or directory (endpoint from ${p.source})`, ...daemonLines(f, p.socket)];
   if (cfgAddr) evidence.push(`containerd's config names another socket: ${cfgAddr}`);
   if (!f.endpoints.explicit) evidence.push(...otherCandidates(f, p));
-  // Under TCRICTL_HOST_ROOT the processes belong to the machine running tcrictl, not to the inspected root.
-  const running = elsewhere.length > 0 && !f.hostRoot;
-  const explanation = running
-    ? `Nothing listens at ${p.socket}. containerd is running, but listens on ${elsewhere.map((d) => d.address).join(', ')}: the client and the daemon disagree on the path. Until they agree, the kubelet and crictl cannot reach the runtime, the node is NotReady and no pod can start or stop.`
-    : `Nothing listens at ${p.socket}, so the kubelet and crictl cannot reach the runtime: the node is NotReady and no pod can start or stop. containerd is not running here: it was never started, it crashed, or it failed to start (a broken config makes it exit at once).`;
-  const fix = running
-    ? [
-        `Point clients at the live socket, e.g. tcrictl -r unix://${elsewhere[0].address} …, and set the kubelet's containerRuntimeEndpoint to it`,
-        `Or make containerd listen where clients look: set [grpc] address = ${JSON.stringify(p.socket)} in ${elsewhere[0].configPath ?? configPath(f)}, then restart it`,
-      ]
-    : [restartContainerd(f), containerdLogs(f), `If it exits at once, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`];
+  const common = 'the kubelet and crictl cannot reach the runtime: the node is NotReady and no pod can start or stop';
+  if (live.length) {
+    const where = live.map((d) => d.address).join(', ');
+    return {
+      id: 'socket-missing',
+      severity: 'error',
+      stage: 'endpoint',
+      title: `Wrong endpoint: ${p.socket} does not exist, but containerd is running and listening on ${where}`,
+      subject: p.endpoint,
+      evidence,
+      explanation: `Nothing listens at ${p.socket}. containerd is running and answers on ${where}: the client and the daemon disagree on the path. Nothing needs restarting; until they agree, ${common}.`,
+      fix: [
+        pointAt(p, live[0].address!),
+        `Or make containerd listen where clients look: set [grpc] address = ${JSON.stringify(p.socket)} in ${live[0].configPath ?? configPath(f)}, then restart it`,
+      ],
+      catalogue: ['F01', 'F05'],
+    };
+  }
+  const others = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d));
+  const elsewhere = others.length ? ` (the containerd running here${others.length > 1 ? ` ${others.length} times` : ''} uses another config and socket)` : '';
   return {
     id: 'socket-missing',
     severity: 'error',
@@ -75,8 +110,8 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
     title: f.endpoints.explicit || p.kind !== 'known' ? `Runtime socket ${p.socket} does not exist` : `No container runtime socket found (looked for ${p.socket} and ${f.endpoints.probes.length - 1} others)`,
     subject: p.endpoint,
     evidence,
-    explanation,
-    fix,
+    explanation: `Nothing listens at ${p.socket}, so ${common}. The containerd for it is not running${elsewhere}: it was never started, it crashed, or it failed to start (a broken config makes it exit at once).`,
+    fix: [restartContainerd(f), containerdLogs(f), `If it exits at once, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`],
     catalogue: ['F01'],
   };
 }

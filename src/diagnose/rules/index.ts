@@ -6,9 +6,8 @@ import type { Facts } from '../facts';
 import { orderFindings, type Finding } from '../finding';
 import { handlerCgroupDriver, tomlLocation } from '../runtime-config';
 import { getPath } from '../toml';
-import { unknownKeys } from './config';
 import { crictlRules, socketRules } from './endpoint';
-import { criConfigRules, notAppliedRules, pluginUriRules, syntaxRules, unknownKeyRules, versionRules } from './config';
+import { criConfigRules, notAppliedRules, pluginUriRules, syntaxRules, unknownKeyRules, unknownKeys, versionRules } from './config';
 import { criPluginRules, deprecationRules } from './plugin';
 import { criStatusRules } from './cri';
 import { cgroupRules, kubeletEndpointRules, kubeletFileRules, runtimeCgroupDriver, sandboxMismatchRules } from './kubelet';
@@ -53,7 +52,7 @@ export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
     if ((x.id === 'socket-missing' || x.id === 'socket-stale') && fatal && daemonDown) x.consequenceOf = fatal.id;
     // A version-3 file on containerd 1.x: what the daemon runs differs from the file because the file is ignored.
     if (x.id === 'runtime-config-not-applied' && byId('runtime-config-version-unsupported')) x.consequenceOf = 'runtime-config-version-unsupported';
-    if (x.id === 'cgroup-driver-mismatch' && !x.consequenceOf) {
+    if (x.id === 'cgroup-driver-mismatch') {
       const cause = misplacedSystemdCgroup(f);
       if (cause && findings.some((y) => y.id === 'runtime-config-unknown-key' && y.subject === cause)) x.consequenceOf = 'runtime-config-unknown-key';
     }
