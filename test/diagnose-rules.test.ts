@@ -50,6 +50,8 @@ describe('diagnose rules: a healthy node', () => {
     const report = buildReport(f, findings, 12);
     assert.equal(report.exitCode, 0);
     assert.match(renderText(report), /No problems found\./);
+    // The footer lists every exit code --help documents, 3 included.
+    assert.match(renderText(report), /Exit code 0 \(0 healthy, 1 warnings, 2 errors, 3 could not diagnose\)\.\n$/);
     const json = JSON.parse(renderJson(report));
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.status, 'healthy');
@@ -66,12 +68,46 @@ describe('diagnose rules: endpoints (F01–F06)', () => {
     assert.match(x.explanation, /containerd is not running here/);
   });
 
-  it('socket missing while containerd listens elsewhere: names the live socket', () => {
+  it('socket missing while a containerd answers elsewhere: wrong endpoint, names the live socket', () => {
     const f = daemonDown(healthyFacts());
-    f.processes = [{ pid: 7, argv: ['containerd'], state: 'S', configPath: '/etc/containerd/config.toml', address: '/run/other.sock' }];
+    f.processes = [{ pid: 7, argv: ['containerd', '--address', '/run/other.sock'], state: 'S', configPath: '/etc/containerd/config.toml', address: '/run/other.sock', socketProbe: { outcome: 'ok', detail: 'containerd 1.6.20~ds1' } }];
     const x = only(f, 'socket-missing');
-    assert.match(x.explanation, /listens on \/run\/other\.sock/);
-    assert.match(x.fix[0], /unix:\/\/\/run\/other\.sock/);
+    assert.match(x.title, /Wrong endpoint: .* containerd is running and listening on \/run\/other\.sock/);
+    assert.match(x.explanation, /answers on \/run\/other\.sock/);
+    assert.match(x.fix[0], /-r unix:\/\/\/run\/other\.sock/);
+    assert.doesNotMatch(text(x), /Restart containerd|systemctl restart|not running here/);
+  });
+
+  it('wrong endpoint under TCRICTL_HOST_ROOT too: a daemon whose socket answers is reachable from here', () => {
+    const f = daemonDown(healthyFacts());
+    f.hostRoot = '/tmp/host';
+    f.runtimeConfig = { how: 'default', state: { path: '/tmp/host/etc/containerd/config.toml', status: 'missing' }, keyLines: {}, imports: [] };
+    f.fileSettings = undefined;
+    f.settings = undefined;
+    f.processes = [{ pid: 7, argv: ['containerd'], state: 'S', configPath: '/tmp/tcri-1/config.toml', address: '/tmp/tcri-1/containerd.sock', socketProbe: { outcome: 'ok', detail: 'containerd 1.6.20~ds1' } }];
+    const x = only(f, 'socket-missing');
+    assert.match(x.title, /Wrong endpoint/);
+    assert.match(x.fix[1], /\/tmp\/tcri-1\/config\.toml/, 'names the config the daemon really uses');
+    assert.doesNotMatch(text(x), /\/tmp\/host\/etc\/containerd\/config\.toml/, 'never the missing default file');
+  });
+
+  it('socket missing, a containerd runs elsewhere but its socket does not answer: not a wrong endpoint, says so', () => {
+    const f = daemonDown(healthyFacts());
+    f.hostRoot = '/tmp/host';
+    f.runtimeConfig = { how: 'default', state: { path: '/tmp/host/etc/containerd/config.toml', status: 'missing' }, keyLines: {}, imports: [] };
+    f.processes = [{ pid: 7, argv: ['containerd'], state: 'S', configPath: '/etc/containerd/config.toml', address: '/run/other.sock', socketProbe: { outcome: 'refused', detail: 'connection refused' } }];
+    const x = only(f, 'socket-missing');
+    assert.match(x.explanation, /containerd is not running here/);
+    assert.match(text(x), /listening on \/run\/other\.sock \(connection refused\) \(a process of this machine; it may not belong to the inspected root \/tmp\/host\)/);
+    assert.doesNotMatch(text(x), /--config \/tmp\/host/, 'no foreground command with a file that does not exist');
+  });
+
+  it('socket missing where the config in play names that socket: its daemon is down, other instances do not make it a wrong endpoint', () => {
+    const f = daemonDown(healthyFacts());
+    f.processes = [{ pid: 7, argv: ['containerd'], state: 'S', configPath: '/tmp/other/config.toml', address: '/tmp/other/containerd.sock', socketProbe: { outcome: 'ok', detail: 'containerd 1.6.20~ds1' } }];
+    const x = only(f, 'socket-missing');
+    assert.match(x.explanation, /containerd is not running here \(the containerd that runs uses another config and socket\)/);
+    assert.match(x.fix[2], /sudo containerd --config \/etc\/containerd\/config\.toml/);
   });
 
   it('stale socket: connection refused, nobody listens', () => {
@@ -88,6 +124,20 @@ describe('diagnose rules: endpoints (F01–F06)', () => {
     assert.match(text(x), /srw-rw---- owner root \(0\), group root \(0\)/);
     assert.match(x.title, /\(65534\)/);
     assert.match(text(x), /containerd pid 42 is running: this is an access problem/);
+  });
+
+  it("permission denied by the socket's directory: the fix is root or the directory's mode, not [grpc] gid", () => {
+    const f = healthyFacts();
+    const probe = okProbe('/tmp/tcri-1/containerd.sock', { outcome: 'permission-denied', detail: 'permission denied', criVersion: undefined, stat: undefined, blockedDir: { path: '/tmp/tcri-1', mode: 0o40700, uid: 0, gid: 0 } });
+    const hidden = { pid: 9, argv: ['containerd', '--config', '/tmp/tcri-1/config.toml'], state: 'S', configPath: '/tmp/tcri-1/config.toml', configError: 'permission denied' };
+    Object.assign(f, { caller: { uid: 65534, gid: 65534, groups: [] }, endpoints: { explicit: true, chosen: probe, probes: [probe] }, containerd: undefined, cri: undefined, sandbox: undefined, daemon: undefined, processes: [hidden] });
+    const x = only(f, 'socket-permission-denied');
+    assert.match(x.title, /its directory \/tmp\/tcri-1 \(drwx------\) cannot be entered/);
+    assert.match(x.explanation, /The blocker is the directory \/tmp\/tcri-1, not the socket/);
+    assert.equal(x.fix[0], '$ sudo tcrictl diagnose');
+    assert.match(x.fix[1], /chmod o\+x \/tmp\/tcri-1/);
+    assert.ok(!x.fix.some((s) => /set \[grpc\] gid/.test(s)), x.fix.join('\n'));
+    assert.match(text(x), /containerd pid 9 is running; which socket it serves is unknown \(cannot read \/tmp\/tcri-1\/config\.toml: permission denied\)/);
   });
 
   it('no answer from a stopped daemon: names the process state and the fix', () => {
@@ -343,6 +393,22 @@ describe('diagnose rules: node cross-checks', () => {
     Object.assign(f.cni!, { confDirState: 'empty', files: [], networks: [] });
     const x = only(f, 'cni-config-missing');
     assert.match(text(x), /no network config found in \/etc\/cni\/net\.d/);
+  });
+
+  it("no config file but the daemon answered: CNI evidence says containerd's built-in default, not a missing file", () => {
+    const f = healthyFacts();
+    const rc = { how: 'process' as const, state: { path: '/etc/containerd/config.toml', status: 'missing' as const }, keyLines: {}, imports: [] };
+    const file = settingsFromFile(rc, '1.6.20~ds1', (p) => p);
+    assert.equal(file.sourceLabel, "containerd's built-in defaults (no config file)");
+    assert.equal(file.cniConfDir?.ref.file, undefined);
+    f.runtimeConfig = rc;
+    f.fileSettings = file;
+    f.cri!.config = undefined;
+    f.settings = file;
+    Object.assign(f.cni!, { confDirState: 'missing', files: [], networks: [], source: file.sourceLabel, confDirRef: undefined });
+    const x = only(f, 'cni-config-missing');
+    assert.ok(x.evidence.includes("CNI conf_dir from containerd's built-in defaults (no config file)"), x.evidence.join('\n'));
+    assert.doesNotMatch(x.evidence.join('\n'), /config\.toml/);
   });
 
   it('CNI plugin binary missing (F25) although NetworkReady is true; suggests a dir that has it', () => {

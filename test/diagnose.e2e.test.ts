@@ -180,7 +180,20 @@ describe('diagnose e2e: a healthy runtime', () => {
     const run = await runDiagnose(['-r', ctd().endpoint, '--runtime-config', ctd().configPath], root, { json: false });
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /No problems found\./);
+    assert.match(run.stdout, /Exit code 0 \(0 healthy, 1 warnings, 2 errors, 3 could not diagnose\)\./);
     assert.equal(run.stderr, '');
+  });
+
+  it('-r to a missing socket while containerd answers on its own: wrong endpoint, not "restart containerd"', async () => {
+    const root = hostRoot();
+    const missing = path.join(emptyDir(), 'missing.sock');
+    const run = await runDiagnose(['-r', `unix://${missing}`], root);
+    const f = expectOnly(run, 'socket-missing', /Wrong endpoint: .* does not exist, but containerd is running and listening on/);
+    // Other containerds may run on this machine too; ours must be among the live ones named.
+    assert.ok(f.explanation.includes(ctd().socket), f.explanation);
+    assert.match(f.fix[0], /^Point clients at the live socket: tcrictl -r unix:\/\//);
+    assert.doesNotMatch(allText(f), /Restart containerd|systemctl restart|not running here|never started/);
+    assert.ok(!allText(f).includes(path.join(root, 'etc/containerd/config.toml')), 'never names the missing default config');
   });
 });
 
@@ -218,6 +231,22 @@ describe('diagnose e2e: endpoint failures', () => {
     const skipped = run.report!.checks.filter((c) => c.status === 'skipped').map((c) => c.id);
     assert.ok(skipped.includes('cri'), 'says it could not check the CRI');
   });
+
+  it("permission denied by the socket's 0700 directory: fix names the directory; config checks not checked, no CNI error", { skip: process.getuid?.() !== 0 && 'needs root to run the client as nobody' }, async () => {
+    const root = hostRoot();
+    fs.chmodSync(ctd().dir, 0o700);
+    const run = await runDiagnose(['-r', ctd().endpoint], root, { asNobody: true });
+    const f = expectOnly(run, 'socket-permission-denied', new RegExp(`its directory ${ctd().dir} \\(drwx------\\) cannot be entered`));
+    assert.ok(!f.fix.some((x) => /set \[grpc\] gid/.test(x)), f.fix.join('\n'));
+    assert.match(f.fix.join('\n'), new RegExp(`chmod o\\+x ${ctd().dir}`));
+    const checks = run.report!.checks;
+    const handlers = checks.find((c) => c.id === 'runtime-handlers');
+    assert.equal(handlers?.status, 'skipped', JSON.stringify(checks));
+    assert.match(handlers!.reason!, /^cannot read /);
+    assert.doesNotMatch(handlers!.reason!, /no daemon serves/);
+    assert.equal(checks.find((c) => c.id === 'cni')?.status, 'skipped');
+    assert.ok(!run.report!.findings.some((x) => x.id.startsWith('cni-')), describeFindings(run.report!));
+  });
 });
 
 describe('diagnose e2e: containerd down', () => {
@@ -229,6 +258,28 @@ describe('diagnose e2e: containerd down', () => {
       const run = await runDiagnose(['-r', ctd.endpoint, '--runtime-config', ctd.configPath], hostRoot());
       const f = expectOnly(run, 'socket-stale', /connection refused/);
       assert.match(f.explanation, /left behind by a runtime that was killed or crashed/);
+    } finally {
+      await ctd.stop();
+    }
+  });
+
+  it('stale socket without a readable config: CNI and handlers are not checked, not reported as missing', async () => {
+    const ctd = await startContainerd({ noImages: true });
+    try {
+      await ctd.kill();
+      const root = hostRoot();
+      const run = await runDiagnose(['-r', ctd.endpoint], root);
+      expectOnly(run, 'socket-stale', /connection refused/);
+      const defaultConfig = path.join(root, 'etc/containerd/config.toml');
+      for (const id of ['settings', 'runtime-handlers', 'cni']) {
+        const c = run.report!.checks.find((x) => x.id === id);
+        assert.equal(c?.status, 'skipped', `${id}: ${JSON.stringify(c)}`);
+        assert.match(c!.reason!, /config\.toml does not exist; the daemon could not be asked either .*effective settings are unknown/);
+      }
+      assert.ok(!run.report!.findings.some((x) => allText(x).includes(`from the config file ${defaultConfig}`)), describeFindings(run.report!));
+      const text = await runDiagnose(['-r', ctd.endpoint], root, { json: false });
+      assert.doesNotMatch(text.stdout, /cni-config-missing/);
+      assert.match(text.stdout, /Not checked:[\s\S]*settings, runtime-handlers, cni: /);
     } finally {
       await ctd.stop();
     }

@@ -4,6 +4,7 @@
  * is a usage error (exit 2) that names the allowed formats.
  */
 import { Flags } from '@oclif/core';
+import { compileRegex, parseLabels } from '../cri/filters';
 import { checkFormat, type OutputFormat } from '../output/render';
 
 export const output = (formats: readonly OutputFormat[], fallback: OutputFormat) =>
@@ -51,3 +52,8 @@ export const podFilterFlags = {
   latest: latest('pod'),
   last: last('pods'),
 };
+
+/** --label, --name and --namespace of both families, checked before any call (a bad one is a usage error). */
+export function labelAndNameFilters(f: { label?: string[]; name?: string; namespace?: string }) {
+  return { labels: parseLabels(f.label), name: compileRegex(f.name, '--name'), namespace: compileRegex(f.namespace, '--namespace') };
+}

@@ -2,9 +2,10 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { CliError } from '../cli/errors';
 import * as F from '../cli/flags';
-import { cachedImageLookup, compileRegex, listContainers, parseLabels } from '../cri/filters';
-import { mapLimit, notFoundAs, resolveContainers } from '../cri/resolve';
-import { containerStatusJson, containerStatusTable, renderStatusData } from '../output/inspect';
+import { renderStatuses, statusFlags, statusFormat } from '../cli/inspect';
+import { cachedImageLookup, listContainers } from '../cri/filters';
+import { notFoundAs, resolveContainers } from '../cri/resolve';
+import { containerStatusJson, containerStatusTable } from '../output/inspect';
 
 export default class Inspect extends BaseCommand<typeof Inspect> {
   static override summary = 'Display the status of one or more containers.';
@@ -22,37 +23,32 @@ export default class Inspect extends BaseCommand<typeof Inspect> {
     ids: Args.string({ description: 'CONTAINER-ID... (full ID, unique prefix or name)', required: false }),
   };
   static override flags = {
-    output: F.output(['json', 'yaml', 'table'], 'json'),
-    quiet: F.quietStatus,
+    ...statusFlags,
     ...F.containerFilterFlags,
   };
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
+    const format = statusFormat(f.output);
     const queries = this.positionals;
-    const labels = parseLabels(f.label);
-    const name = compileRegex(f.name, '--name');
-    const namespace = compileRegex(f.namespace, '--namespace');
+    const filters = F.labelAndNameFilters(f);
     const rt = await this.runtimeClient();
     let ids: string[];
     if (queries.length > 0) ids = await resolveContainers(rt, queries);
     else {
       const lookup = f.image ? cachedImageLookup(await this.imageClient()) : undefined;
-      const opts = { pod: f.pod, state: f.state, all: f.all, latest: f.latest, last: f.last, labels, name, namespace, image: f.image };
+      const opts = { pod: f.pod, state: f.state, all: f.all, latest: f.latest, last: f.last, ...filters, image: f.image };
       ids = (await listContainers(rt, lookup, opts)).map((c) => c.id);
       if (ids.length === 0) throw new CliError('no container IDs given and no container matches the filters', { hint: 'give IDs or names, or widen the filters (e.g. -a)' });
     }
-    const verbose = !f.quiet;
-    const responses = await mapLimit(ids, 8, (id) =>
-      rt.containerStatus(id, verbose).catch((err: unknown) => {
-        throw notFoundAs(err, 'container', queries[ids.indexOf(id)] ?? id, 'tcrictl ps -a');
-      }),
-    );
-    if (format === 'table') {
-      this.print(responses.map((r) => containerStatusTable(r, verbose)).join(''));
-      return;
-    }
-    this.print(renderStatusData(responses.map((r) => ({ status: containerStatusJson(r.status), info: r.info })), format));
+    const text = await renderStatuses(ids, format, f.quiet, {
+      status: (id, verbose) =>
+        rt.containerStatus(id, verbose).catch((err: unknown) => {
+          throw notFoundAs(err, 'container', queries[ids.indexOf(id)] ?? id, 'tcrictl ps -a');
+        }),
+      table: containerStatusTable,
+      json: (r) => ({ status: containerStatusJson(r.status), info: r.info }),
+    });
+    this.print(text);
   }
 }

@@ -2,11 +2,12 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { CliError } from '../cli/errors';
 import * as F from '../cli/flags';
+import { renderStatuses, statusFlags, statusFormat } from '../cli/inspect';
 import type { ImageClient } from '../cri/client';
 import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/filters';
-import { mapLimit, resolveImage } from '../cri/resolve';
+import { resolveImage } from '../cri/resolve';
 import type { Image } from '../cri/types';
-import { imageStatusJson, imageStatusTable, renderStatusData } from '../output/inspect';
+import { imageStatusJson, imageStatusTable } from '../output/inspect';
 
 export default class Inspecti extends BaseCommand<typeof Inspecti> {
   static override summary = 'Return the status of one or more images.';
@@ -20,15 +21,14 @@ export default class Inspecti extends BaseCommand<typeof Inspecti> {
     ids: Args.string({ description: 'IMAGE-ID... (reference, ID or unique ID prefix)', required: false }),
   };
   static override flags = {
-    output: F.output(['json', 'yaml', 'table'], 'json'),
-    quiet: F.quietStatus,
+    ...statusFlags,
     name: Flags.string({ summary: 'Without IDs: only images matching this REPOSITORY[:TAG].' }),
     filter: F.imageFilter,
   };
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
+    const format = statusFormat(f.output);
     let queries = this.positionals;
     applyImageFilters([], f.filter); // a bad -f is a usage error before any call
     const img = await this.imageClient();
@@ -38,13 +38,12 @@ export default class Inspecti extends BaseCommand<typeof Inspecti> {
       queries = applyImageFilters(list, f.filter).map((i) => i.id);
       if (queries.length === 0) throw new CliError('no image IDs given and no image matches the filters', { hint: "list them with 'tcrictl images'" });
     }
-    const verbose = !f.quiet;
-    const responses = await mapLimit(queries, 8, (q) => imageStatus(img, q, verbose));
-    if (format === 'table') {
-      this.print(responses.map((r) => imageStatusTable(r, verbose)).join(''));
-      return;
-    }
-    this.print(renderStatusData(responses.map((r) => ({ status: imageStatusJson(r.image), info: r.info })), format));
+    const text = await renderStatuses(queries, format, f.quiet, {
+      status: (q, verbose) => imageStatus(img, q, verbose),
+      table: imageStatusTable,
+      json: (r) => ({ status: imageStatusJson(r.image), info: r.info }),
+    });
+    this.print(text);
   }
 }
 

@@ -2,9 +2,10 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import { CliError } from '../cli/errors';
 import * as F from '../cli/flags';
-import { compileRegex, listPods, parseLabels } from '../cri/filters';
-import { mapLimit, notFoundAs, resolvePods } from '../cri/resolve';
-import { podStatusJson, podStatusTable, renderStatusData } from '../output/inspect';
+import { renderStatuses, statusFlags, statusFormat } from '../cli/inspect';
+import { listPods } from '../cri/filters';
+import { notFoundAs, resolvePods } from '../cri/resolve';
+import { podStatusJson, podStatusTable } from '../output/inspect';
 
 export default class Inspectp extends BaseCommand<typeof Inspectp> {
   static override summary = 'Display the status of one or more pods.';
@@ -18,35 +19,30 @@ export default class Inspectp extends BaseCommand<typeof Inspectp> {
     ids: Args.string({ description: 'POD-ID... (full ID, unique prefix or name)', required: false }),
   };
   static override flags = {
-    output: F.output(['json', 'yaml', 'table'], 'json'),
-    quiet: F.quietStatus,
+    ...statusFlags,
     ...F.podFilterFlags,
   };
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = F.outputFormat(f.output, ['json', 'yaml', 'table'], 'json');
+    const format = statusFormat(f.output);
     const queries = this.positionals;
-    const labels = parseLabels(f.label);
-    const name = compileRegex(f.name, '--name');
-    const namespace = compileRegex(f.namespace, '--namespace');
+    const filters = F.labelAndNameFilters(f);
     const rt = await this.runtimeClient();
     let ids: string[];
     if (queries.length > 0) ids = await resolvePods(rt, queries);
     else {
-      ids = (await listPods(rt, { state: f.state, latest: f.latest, last: f.last, labels, name, namespace })).map((p) => p.id);
+      ids = (await listPods(rt, { state: f.state, latest: f.latest, last: f.last, ...filters })).map((p) => p.id);
       if (ids.length === 0) throw new CliError('no pod IDs given and no pod matches the filters', { hint: 'give IDs or names, or widen the filters' });
     }
-    const verbose = !f.quiet;
-    const responses = await mapLimit(ids, 8, (id) =>
-      rt.podSandboxStatus(id, verbose).catch((err: unknown) => {
-        throw notFoundAs(err, 'pod', queries[ids.indexOf(id)] ?? id, 'tcrictl pods');
-      }),
-    );
-    if (format === 'table') {
-      this.print(responses.map((r) => podStatusTable(r, verbose)).join(''));
-      return;
-    }
-    this.print(renderStatusData(responses.map((r) => ({ status: podStatusJson(r.status), info: r.info })), format));
+    const text = await renderStatuses(ids, format, f.quiet, {
+      status: (id, verbose) =>
+        rt.podSandboxStatus(id, verbose).catch((err: unknown) => {
+          throw notFoundAs(err, 'pod', queries[ids.indexOf(id)] ?? id, 'tcrictl pods');
+        }),
+      table: podStatusTable,
+      json: (r) => ({ status: podStatusJson(r.status), info: r.info }),
+    });
+    this.print(text);
   }
 }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { compileRegex, listPods, parseLabels } from '../cri/filters';
+import { listPods } from '../cri/filters';
 import { renderPods } from '../output/pods';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';
@@ -32,9 +32,7 @@ export default class Pods extends BaseCommand<typeof Pods> {
       state: f.state,
       latest: f.latest,
       last: f.last,
-      labels: parseLabels(f.label),
-      name: compileRegex(f.name, '--name'),
-      namespace: compileRegex(f.namespace, '--namespace'),
+      ...F.labelAndNameFilters(f),
     };
     const list = await listPods(await this.runtimeClient(), opts);
     if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListPodSandboxResponse', 'items', list));

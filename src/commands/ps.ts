@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { cachedImageLookup, compileRegex, listContainers, parseLabels } from '../cri/filters';
+import { cachedImageLookup, listContainers } from '../cri/filters';
 import type { ImageClient } from '../cri/client';
 import { renderContainers } from '../output/containers';
 import { renderMessage } from '../output/render';
@@ -38,9 +38,7 @@ export default class Ps extends BaseCommand<typeof Ps> {
       all: f.all,
       latest: f.latest,
       last: f.last,
-      labels: parseLabels(f.label),
-      name: compileRegex(f.name, '--name'),
-      namespace: compileRegex(f.namespace, '--namespace'),
+      ...F.labelAndNameFilters(f),
       image: f.image,
     };
     const rt = await this.runtimeClient();

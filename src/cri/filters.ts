@@ -106,19 +106,17 @@ export function podFilter(o: PodListOptions): PodSandboxFilter {
   return filter;
 }
 
-function compareNsDesc(a: string, b: string): number {
-  const x = BigInt(a || '0');
-  const y = BigInt(b || '0');
-  return x > y ? -1 : x < y ? 1 : 0;
-}
-
 /** Newest first (createdAt descending), then -n N (wins) or -l (1); 0 or less means all. */
 export function newestFirst<T extends { createdAt: string }>(items: T[], latest?: boolean, last?: number): T[] {
-  const sorted = [...items].sort((a, b) => compareNsDesc(a.createdAt, b.createdAt));
-  let n = sorted.length;
+  // Each timestamp parsed once (not twice per comparison); the sort is stable, so ties keep the runtime's order.
+  const keyed = items.map((item) => ({ item, ns: BigInt(item.createdAt || '0') }));
+  keyed.sort((a, b) => (a.ns > b.ns ? -1 : a.ns < b.ns ? 1 : 0));
+  let n = keyed.length;
   if (latest) n = 1;
   if (last !== undefined && last > 0) n = last;
-  return sorted.slice(0, Math.min(n, sorted.length));
+  const out: T[] = [];
+  for (let i = 0; i < Math.min(n, keyed.length); i++) out.push(keyed[i].item);
+  return out;
 }
 
 /** crictl's client-side container filters: --name on metadata.name, --namespace on the pod-namespace label. */

@@ -112,6 +112,6 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
     for (const c of limited) lines.push(`  - ${c.id}: ${safeCell(c.limitation!)}`);
   }
   const ran = r.checks.filter((c) => c.status === 'ran').length;
-  lines.push('', `${plural(ran, 'check')} ran, ${skipped.length} skipped, in ${r.durationMs} ms. Exit code ${r.exitCode} (0 healthy, 1 warnings, 2 errors).`);
+  lines.push('', `${plural(ran, 'check')} ran, ${skipped.length} skipped, in ${r.durationMs} ms. Exit code ${r.exitCode} (0 healthy, 1 warnings, 2 errors, 3 could not diagnose).`);
   return `${lines.join('\n')}\n`;
 }

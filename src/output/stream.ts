@@ -12,68 +12,106 @@ import { renderMessage } from './render';
 
 const CHUNK_CHARS = 1 << 16;
 
-/** Writes one value at indentation `ind` (the indentation of the line it starts on). */
-type Writer = (value: unknown, ind: string) => string;
+const MAP = 0;
+const REPEATED = 1;
+const MESSAGE = 2;
+const SCALAR = 3;
 
-const scalar: Writer = (v) => JSON.stringify(v) ?? 'null';
-const writers = new Map<protobuf.Type, Writer>();
-
-function isType(t: unknown): t is protobuf.Type {
-  return !!t && (t as protobuf.Type).fieldsArray !== undefined;
+/** How one message type is written: its fields in proto order. */
+interface Plan {
+  fields: FieldPlan[];
 }
 
 interface FieldPlan {
   name: string;
   key: string; // '"name": '
-  kind: 'map' | 'repeated' | 'message' | 'scalar';
-  elem: Writer;
+  kind: typeof MAP | typeof REPEATED | typeof MESSAGE | typeof SCALAR;
+  /** The element's plan (messages), or null (scalars). */
+  sub: Plan | null;
 }
 
-/** protojson's shape (see json.ts orderMessage): proto field order, unset messages left out, map keys sorted. */
-function messageWriter(type: protobuf.Type): Writer {
-  const known = writers.get(type);
+const plans = new Map<protobuf.Type, Plan>();
+
+function isType(t: unknown): t is protobuf.Type {
+  return !!t && (t as protobuf.Type).fieldsArray !== undefined;
+}
+
+function planOf(type: protobuf.Type): Plan {
+  const known = plans.get(type);
   if (known) return known;
-  const plan: FieldPlan[] = [];
-  const write: Writer = (value, ind) => {
-    if (value === null || value === undefined) return 'null';
-    const msg = value as Record<string, unknown>;
-    const inner = `${ind}  `;
-    const deeper = `${inner}  `;
-    let out = '';
-    for (const f of plan) {
-      const v = msg[f.name];
-      let s: string;
-      if (f.kind === 'map') {
-        const map = (v ?? {}) as Record<string, unknown>;
-        const keys = Object.keys(map).sort();
-        s = keys.length === 0 ? '{}' : `{\n${keys.map((k) => `${deeper}${JSON.stringify(k)}: ${f.elem(map[k], deeper)}`).join(',\n')}\n${inner}}`;
-      } else if (f.kind === 'repeated') {
-        const arr = (v ?? []) as unknown[];
-        s = arr.length === 0 ? '[]' : `[\n${arr.map((e) => `${deeper}${f.elem(e, deeper)}`).join(',\n')}\n${inner}]`;
-      } else if (f.kind === 'message') {
-        if (v === null || v === undefined) continue;
-        s = f.elem(v, inner);
-      } else {
-        if (v === undefined) continue;
-        s = scalar(v, inner);
-      }
-      out += `${out ? ',\n' : ''}${inner}${f.key}${s}`;
-    }
-    return out ? `{\n${out}\n${ind}}` : '{}';
-  };
-  writers.set(type, write); // before planning: messages may refer to themselves
+  const plan: Plan = { fields: [] };
+  plans.set(type, plan); // before planning the fields: messages may refer to themselves
   for (const field of type.fieldsArray) {
     field.resolve();
-    const sub = isType(field.resolvedType) ? messageWriter(field.resolvedType) : scalar;
-    const kind = field.map ? 'map' : field.repeated ? 'repeated' : isType(field.resolvedType) ? 'message' : 'scalar';
-    plan.push({ name: field.name, key: `${JSON.stringify(field.name)}: `, kind, elem: sub });
+    const sub = isType(field.resolvedType) ? planOf(field.resolvedType) : null;
+    const kind = field.map ? MAP : field.repeated ? REPEATED : sub ? MESSAGE : SCALAR;
+    plan.fields.push({ name: field.name, key: `${JSON.stringify(field.name)}: `, kind, sub });
   }
-  return write;
+  return plan;
+}
+
+/** Characters JSON.stringify escapes in a string; without them quoting is just the quotes. */
+const NEEDS_ESCAPE = /[\x00-\x1f"\\\ud800-\udfff]/;
+
+/** JSON.stringify(v) (undefined: 'null'), answered without a call into JSON for plain strings. */
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+function element(sub: Plan | null, v: unknown, ind: string): string {
+  return sub === null ? scalar(v) : writeMessage(sub, v, ind);
+}
+
+/**
+ * One message at indentation `ind` (the indentation of the line it starts on),
+ * in protojson's shape (see json.ts orderMessage): proto field order, unset
+ * messages left out, map keys sorted.
+ */
+function writeMessage(plan: Plan, value: unknown, ind: string): string {
+  if (value === null || value === undefined) return 'null';
+  const msg = value as Record<string, unknown>;
+  const inner = `${ind}  `;
+  const deeper = `${inner}  `;
+  const fields = plan.fields;
+  let out = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const v = msg[f.name];
+    let s: string;
+    if (f.kind === SCALAR) {
+      if (v === undefined) continue;
+      s = scalar(v);
+    } else if (f.kind === MESSAGE) {
+      if (v === null || v === undefined) continue;
+      s = writeMessage(f.sub!, v, inner);
+    } else if (f.kind === REPEATED) {
+      const arr = (v ?? []) as unknown[];
+      if (arr.length === 0) s = '[]';
+      else {
+        s = '[\n';
+        for (let j = 0; j < arr.length; j++) s += `${j ? ',\n' : ''}${deeper}${element(f.sub, arr[j], deeper)}`;
+        s += `\n${inner}]`;
+      }
+    } else {
+      const map = (v ?? {}) as Record<string, unknown>;
+      const keys = Object.keys(map);
+      if (keys.length === 0) s = '{}';
+      else {
+        keys.sort();
+        s = '{\n';
+        for (let j = 0; j < keys.length; j++) s += `${j ? ',\n' : ''}${deeper}${scalar(keys[j])}: ${element(f.sub, map[keys[j]], deeper)}`;
+        s += `\n${inner}}`;
+      }
+    }
+    out += `${out ? ',\n' : '{\n'}${inner}${f.key}${s}`;
+  }
+  return out ? `${out}\n${ind}}` : '{}';
 }
 
 /** One decoded message as render.ts would print it (used by the tests to compare). */
 export function messageJson(typeName: string, msg: unknown): string {
-  return messageWriter(messageType(typeName))(msg, '');
+  return writeMessage(planOf(messageType(typeName)), msg, '');
 }
 
 /**
@@ -88,14 +126,15 @@ export function* jsonListChunks(listType: string, field: string, items: readonly
     return;
   }
   f.resolve();
-  const write = isType(f.resolvedType) ? messageWriter(f.resolvedType) : scalar;
+  const sub = isType(f.resolvedType) ? planOf(f.resolvedType) : null;
   if (items.length === 0) {
     yield `{\n  ${JSON.stringify(field)}: []\n}\n`;
     return;
   }
   let buf = `{\n  ${JSON.stringify(field)}: [\n`;
-  for (let i = 0; i < items.length; i++) {
-    buf += `    ${write(items[i], '    ')}${i < items.length - 1 ? ',' : ''}\n`;
+  const last = items.length - 1;
+  for (let i = 0; i <= last; i++) {
+    buf += `    ${element(sub, items[i], '    ')}${i < last ? ',\n' : '\n'}`;
     if (buf.length >= CHUNK_CHARS) {
       yield buf;
       buf = '';

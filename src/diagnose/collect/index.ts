@@ -221,7 +221,7 @@ const steps: Step<Ctx>[] = [
       else if (likely?.configPath) facts.runtimeConfig = collectRuntimeConfig(likely.configPath, 'process');
       else facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
       const st = facts.runtimeConfig.state;
-      if (st.status === 'missing') throw new Skip(`${st.path} does not exist (containerd then runs on its built-in defaults)`);
+      if (st.status === 'missing') throw new Skip(`${st.path} does not exist (a containerd started without --config then runs on its built-in defaults)`);
       if (st.status === 'unreadable') throw new Skip(`${st.path} is not readable: ${st.error}`);
     },
   },

@@ -38,7 +38,7 @@ function daemonLines(f: Facts, socket: string): string[] {
         : p.address
           ? `listening on ${p.address}${p.socketProbe ? (answers(p) ? ` (answers: ${p.socketProbe.detail})` : ` (${p.socketProbe.detail})`) : ''}`
           : `its socket is unknown (cannot read its config: ${p.configError ?? 'unknown'})`;
-    const foreign = f.hostRoot && !answers(p) && f.daemon !== p ? ` — a process of this machine, not of ${f.hostRoot}` : '';
+    const foreign = f.hostRoot && !answers(p) && f.daemon !== p ? ` (a process of this machine; it may not belong to the inspected root ${f.hostRoot})` : '';
     return `containerd pid ${p.pid} is running (state ${stateText(p.state)}), --config ${p.configPath}, ${where}${foreign}`;
   });
 }
@@ -78,7 +78,9 @@ function configuredAddress(f: Facts, socket: string): string | undefined {
 function socketMissing(f: Facts, p: EndpointProbe): Finding {
   const cfgAddr = configuredAddress(f, p.socket);
   const rc = f.runtimeConfig;
-  const cfgHere = !!rc?.data && !cfgAddr && (rc.data as { grpc?: { address?: unknown } }).grpc?.address === p.socket;
+  // A file that does not parse still shows its [grpc] address line.
+  const addrLine = rc?.keyLines[keyPath(['grpc', 'address'])]?.text;
+  const cfgHere = rc?.data ? !cfgAddr && (rc.data as { grpc?: { address?: unknown } }).grpc?.address === p.socket : !!addrLine?.includes(JSON.stringify(p.socket));
   const live = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d) && !(cfgHere && d.configPath !== rc!.state.path));
   const evidence = [`stat ${p.socket}: no such file or directory (endpoint from ${p.source})`, ...daemonLines(f, p.socket)];
   if (cfgAddr) evidence.push(`containerd's config names another socket: ${cfgAddr}`);
@@ -86,11 +88,12 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
   const common = 'the kubelet and crictl cannot reach the runtime: the node is NotReady and no pod can start or stop';
   if (live.length) {
     const where = live.map((d) => d.address).join(', ');
+    const first = `${live[0].address}${live.length > 1 ? ` (and ${live.length - 1} more)` : ''}`;
     return {
       id: 'socket-missing',
       severity: 'error',
       stage: 'endpoint',
-      title: `Wrong endpoint: ${p.socket} does not exist, but containerd is running and listening on ${where}`,
+      title: `Wrong endpoint: ${p.socket} does not exist, but containerd is running and listening on ${first}`,
       subject: p.endpoint,
       evidence,
       explanation: `Nothing listens at ${p.socket}. containerd is running and answers on ${where}: the client and the daemon disagree on the path. Nothing needs restarting; until they agree, ${common}.`,
@@ -98,11 +101,11 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
         pointAt(p, live[0].address!),
         `Or make containerd listen where clients look: set [grpc] address = ${JSON.stringify(p.socket)} in ${live[0].configPath ?? configPath(f)}, then restart it`,
       ],
-      catalogue: ['F01', 'F05'],
+      catalogue: ['F01'],
     };
   }
   const others = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d));
-  const elsewhere = others.length ? ` (the containerd running here${others.length > 1 ? ` ${others.length} times` : ''} uses another config and socket)` : '';
+  const elsewhere = others.length ? ` (the containerd${others.length > 1 ? 's' : ''} that ${others.length > 1 ? 'run' : 'runs'} use${others.length > 1 ? '' : 's'} another config and socket)` : '';
   return {
     id: 'socket-missing',
     severity: 'error',
@@ -110,10 +113,17 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
     title: f.endpoints.explicit || p.kind !== 'known' ? `Runtime socket ${p.socket} does not exist` : `No container runtime socket found (looked for ${p.socket} and ${f.endpoints.probes.length - 1} others)`,
     subject: p.endpoint,
     evidence,
-    explanation: `Nothing listens at ${p.socket}, so ${common}. The containerd for it is not running${elsewhere}: it was never started, it crashed, or it failed to start (a broken config makes it exit at once).`,
-    fix: [restartContainerd(f), containerdLogs(f), `If it exits at once, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`],
+    explanation: `Nothing listens at ${p.socket}, so ${common}. containerd is not running here${elsewhere}: it was never started, it crashed, or it failed to start (a broken config makes it exit at once).`,
+    fix: [restartContainerd(f), containerdLogs(f), `If it exits at once, run it in the foreground to see why: ${foregroundCommand(f)}`],
     catalogue: ['F01'],
   };
+}
+
+/** How to run containerd in the foreground: never with a --config that does not exist. */
+function foregroundCommand(f: Facts): string {
+  const st = f.runtimeConfig?.state.status;
+  if (st === 'missing' || st === 'not-checked' || !f.runtimeConfig) return 'sudo containerd  (add --config <file> if this host starts it with one)';
+  return `sudo containerd --config ${configPath(f)}`;
 }
 
 function socketStale(f: Facts, p: EndpointProbe): Finding {
@@ -131,7 +141,7 @@ function socketStale(f: Facts, p: EndpointProbe): Finding {
     explanation: alive
       ? `containerd (pid ${alive.pid}) is running but is not accepting connections on ${p.socket}: it may still be starting, or it is stuck before serving. The kubelet gets "connection refused" on every call: node NotReady, no pod can start or stop.`
       : `The socket file was left behind by a runtime that was killed or crashed without removing it; no process serves it. The kubelet gets "connection refused" on every call: the node is NotReady and no pod can start or stop.`,
-    fix: [containerdLogs(f), `${restartContainerd(f)}  (containerd replaces the stale socket file when it starts)`, `If it will not start, run it in the foreground to see why: sudo containerd --config ${configPath(f)}`],
+    fix: [containerdLogs(f), `${restartContainerd(f)}  (containerd replaces the stale socket file when it starts)`, `If it will not start, run it in the foreground to see why: ${foregroundCommand(f)}`],
     catalogue: ['F02'],
   };
 }
@@ -145,7 +155,35 @@ function permissionDenied(f: Facts, p: EndpointProbe): Finding {
   evidence.push(`You are ${who(me.uid, me.gid)}, supplementary groups: ${groups.length ? groups.map((g) => `${groupName(g) ?? g} (${g})`).join(', ') : 'none'}`);
   const alive = f.daemon ?? f.processes.find((d) => d.address === p.socket);
   if (alive) evidence.push(`containerd pid ${alive.pid} is running: this is an access problem, not a dead runtime`);
+  else {
+    const unknown = f.processes.filter((d) => !d.address);
+    const one = unknown.length === 1;
+    if (unknown.length) {
+      evidence.push(
+        `containerd pid${one ? '' : 's'} ${unknown.map((d) => d.pid).join(', ')} ${one ? 'is' : 'are'} running; which socket ${one ? 'it serves' : 'each serves'} is unknown (cannot read ${unknown.map((d) => d.configPath).slice(0, 2).join(', ')}: ${unknown[0].configError ?? 'unknown'})`,
+      );
+    }
+  }
   const gid = p.stat?.gid;
+  const rest = 'The runtime itself may be healthy; the checks below that need the socket were skipped, and the rest ran with what this user can read.';
+  const dir = p.blockedDir;
+  if (dir) {
+    // The directory stops the lookup before the socket's own mode is looked at: [grpc] gid cannot help.
+    return {
+      id: 'socket-permission-denied',
+      severity: 'error',
+      stage: 'endpoint',
+      title: `Permission denied on ${p.socket} for ${who(me.uid)}: its directory ${dir.path} (${modeString(dir.mode)}) cannot be entered`,
+      subject: p.endpoint,
+      evidence,
+      explanation: `The blocker is the directory ${dir.path}, not the socket: this user may not search it, so the socket cannot even be reached, whatever its own mode or [grpc] uid/gid say. ${rest}`,
+      fix: [
+        '$ sudo tcrictl diagnose',
+        `Or, if non-root access is intended, let the user reach the socket: give ${dir.path} search permission for it (e.g. $ sudo chmod o+x ${dir.path}, or g+x with a group the user is in); the socket's own mode and [grpc] gid then decide (anyone who can open the socket is effectively root)`,
+      ],
+      catalogue: ['F03'],
+    };
+  }
   return {
     id: 'socket-permission-denied',
     severity: 'error',
@@ -153,9 +191,7 @@ function permissionDenied(f: Facts, p: EndpointProbe): Finding {
     title: `Permission denied on ${p.socket} for ${who(me.uid)}`,
     subject: p.endpoint,
     evidence,
-    explanation:
-      `Only root${gid !== undefined && gid !== 0 ? ` and members of group ${groupName(gid) ?? gid}` : ''} may open the runtime's socket, so this user cannot talk to the runtime. ` +
-      'The runtime itself may be healthy; the checks below that need the socket were skipped, and the rest ran with what this user can read.',
+    explanation: `Only root${gid !== undefined && gid !== 0 ? ` and members of group ${groupName(gid) ?? gid}` : ''} may open the runtime's socket, so this user cannot talk to the runtime. ${rest}`,
     fix: [
       '$ sudo tcrictl diagnose',
       `Or allow a group: set [grpc] gid = <gid> in ${configPath(f)}, add the user to that group and restart containerd (anyone who can open the socket is effectively root)`,
