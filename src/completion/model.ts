@@ -45,6 +45,7 @@ export interface CachedCommandLike {
   description?: string;
   hidden?: boolean;
   aliases?: string[];
+  hiddenAliases?: string[];
   strict?: boolean;
   flags: Record<string, { name: string; char?: string; summary?: string; description?: string; type: string; options?: readonly string[]; hidden?: boolean; multiple?: boolean; helpGroup?: string }>;
   args: Record<string, { name: string; description?: string; summary?: string }>;
@@ -107,7 +108,7 @@ export function buildModel(bin: string, commands: CachedCommandLike[]): Completi
     return {
       id: c.id,
       summary: firstLine(c.summary ?? c.description),
-      aliases: (c.aliases ?? []).filter((a) => a !== c.id),
+      aliases: [...(c.aliases ?? []), ...(c.hiddenAliases ?? [])].filter((a) => a !== c.id),
       flags: models,
       args: Object.values(c.args).map((a) => idKindOf(a.name, a.description ?? a.summary)),
       variadic: c.strict === false,
