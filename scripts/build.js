@@ -59,7 +59,7 @@ const DECODED_METHODS = {
 };
 
 function generateDecoderModule(pbRoot) {
-  const { generateDecoders } = require('./decoder-gen');
+  const { generateDecoders, generateJsonWriters } = require('./decoder-gen');
   const names = new Set();
   for (const [service, methods] of Object.entries(DECODED_METHODS)) {
     const svc = pbRoot.lookupService(service);
@@ -70,6 +70,7 @@ function generateDecoderModule(pbRoot) {
     }
   }
   writeIfChanged(path.join(root, 'src/cri/generated/decoders.ts'), generateDecoders(pbRoot, [...names]));
+  writeIfChanged(path.join(root, 'src/cri/generated/json-writers.ts'), generateJsonWriters(pbRoot, [...names]));
 }
 
 function writeIfChanged(file, body) {

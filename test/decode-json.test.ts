@@ -11,7 +11,8 @@ import { messageType } from '../src/cri/proto';
 import { DECODERS } from '../src/cri/generated/decoders';
 import { toProtoJson } from '../src/output/json';
 import { renderMessage } from '../src/output/render';
-import { jsonListChunks, messageJson } from '../src/output/stream';
+import { jsonListChunks, messageJson, planMessageJson } from '../src/output/stream';
+import { JSON_WRITERS } from '../src/cri/generated/json-writers';
 import { Gen, noisyEncode, randomMessage, rng } from './decode-random';
 
 const TRICKY = ['"', '\\', 'a"b\\c', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', 'x\udc00y', '\u{1f600}', 'plain', ''];
@@ -45,9 +46,14 @@ describe('JSON writer on decoded messages', () => {
         const decoded = DECODERS[n](noisyEncode(g, type, randomMessage(g, type, 3)));
         const msg = spice(g, decoded);
         assert.equal(messageJson(n, msg), expected(n, msg), `${n} seed ${seed}`);
+        assert.equal(planMessageJson(n, msg), expected(n, msg), `${n} seed ${seed} (plan writer)`);
       }
     });
   }
+
+  it('generated writers exist for the response types and what they contain', () => {
+    for (const n of [...Object.keys(DECODERS), 'runtime.v1.Container', 'runtime.v1.ContainerStatus', 'runtime.v1.Image']) assert.equal(typeof JSON_WRITERS[n], 'function', n);
+  });
 
   it('sorts and escapes map keys like JSON.stringify', () => {
     const labels = { b: '1', '"q"': '2', 'back\\slash': '3', '\u0001': '4', '\ud83d': '5', a: '\u2028' };

@@ -14,6 +14,7 @@ import * as protobuf from 'protobufjs';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
 import { DECODERS } from '../src/cri/generated/decoders';
 import { decoderFor } from '../src/cri/decode';
+import { signedDecimal, unsignedDecimal } from '../src/cri/decode-runtime';
 import { Gen, Long, noisyEncode, randomMessage, rng } from './decode-random';
 
 /** Same values (deepStrictEqual) and the same key order everywhere (JSON text). */
@@ -25,6 +26,22 @@ function assertSame(actual: unknown, expected: unknown, what: string): void {
 function reference(type: protobuf.Type, buf: Uint8Array): unknown {
   return type.toObject(type.decode(buf), DECODE_OPTIONS);
 }
+
+describe('64-bit integers in decimal', () => {
+  it('agree with BigInt on edges and random bit patterns, signed and unsigned', () => {
+    const edges = [0, 1, 9, 10, 0x7fffffff, 0x80000000, 0xffffffff, 0x1fffff, 0x200000, 0xffe00000, 0xffdfffff, 0xfffffffe];
+    const pairs: Array<[number, number]> = [];
+    for (const lo of edges) for (const hi of edges) pairs.push([lo, hi]);
+    const rand = rng(42);
+    const u32 = () => Math.floor(rand() * 2 ** 32);
+    for (let i = 0; i < 50_000; i++) pairs.push([u32(), i % 2 ? u32() : u32() >>> Math.floor(rand() * 32)]);
+    for (const [lo, hi] of pairs) {
+      const bits = (BigInt(hi) << 32n) | BigInt(lo);
+      assert.equal(unsignedDecimal(lo, hi), bits.toString(), `unsigned ${hi}:${lo}`);
+      assert.equal(signedDecimal(lo, hi), BigInt.asIntN(64, bits).toString(), `signed ${hi}:${lo}`);
+    }
+  });
+});
 
 describe('generated decoders (real schema)', () => {
   const names = Object.keys(DECODERS).sort();
