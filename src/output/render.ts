@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../cli/errors';
 import { sortKeysDeep, stringifyJson, toProtoJson } from './json';
+import { messageJson } from './stream';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 
@@ -23,7 +24,7 @@ export function toYaml(value: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const YAML = require('yaml') as typeof import('yaml');
   // YAML 1.1 quoting ("yes", timestamps) and unindented sequences, as Go's sigs.k8s.io/yaml writes.
-  return YAML.stringify(sortKeysDeep(value), { lineWidth: 0, version: '1.1', indentSeq: false });
+  return YAML.stringify(sortKeysDeep(value), { lineWidth: 0, version: '1.1', indentSeq: false, sortMapEntries: true });
 }
 
 export function renderValue(value: unknown, format: 'json' | 'yaml'): string {
@@ -32,5 +33,8 @@ export function renderValue(value: unknown, format: 'json' | 'yaml'): string {
 
 /** A whole CRI response message (e.g. ListContainersResponse) in crictl's JSON or YAML. */
 export function renderMessage(typeName: string, msg: unknown, format: 'json' | 'yaml'): string {
+  // JSON goes through the message writers: a JS object would put integer-like
+  // map keys ("10") first, where Go (and crictl) sort every key as a string.
+  if (format === 'json') return messageJson(typeName, msg);
   return renderValue(toProtoJson(typeName, msg), format);
 }
