@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { status } from '@grpc/grpc-js';
+import { status } from '../src/cri/status';
 import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError } from '../src/cli/errors';
 import { RpcError } from '../src/cri/client';
 import { STACK_LINE } from './fake/cli';

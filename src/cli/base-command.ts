@@ -3,7 +3,8 @@
  * precedence (flag > env > config file > auto-detection), and lazily created,
  * injectable CRI clients.
  */
-import { Command, Flags, Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import { Command, Flags } from './command';
 import { loadCrictlConfig, type CrictlConfig } from '../config/crictl-config';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';
 import { Connection, ImageClient, RuntimeClient } from '../cri/client';
@@ -69,9 +70,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     await super.init();
     const { args, argv, flags } = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
-      args: this.ctor.args,
+      flags: this.ctor.flags as never,
+      baseFlags: (this.ctor as unknown as typeof BaseCommand).baseFlags as never,
+      args: this.ctor.args as never,
       strict: this.ctor.strict,
     });
     this.flags = flags as BaseFlags<T>;

@@ -6,7 +6,7 @@
  * calls `process.exit`.
  */
 import * as fs from 'node:fs';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '../cri/status';
 import { stdoutClosed } from './lifecycle';
 
 export const EXIT_RUNTIME = 1;
@@ -132,7 +132,7 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
   }
 }
 
-/** True for errors produced by @grpc/grpc-js calls. */
+/** True for RPC failures (RpcError, or anything shaped like a gRPC error). */
 export function isGrpcError(err: unknown): err is GrpcLikeError {
   return err instanceof Error && typeof (err as GrpcLikeError).code === 'number' && 'details' in err;
 }

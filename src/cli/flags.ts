@@ -3,7 +3,7 @@
  * characters. `-o` is a plain string checked by `outputFormat` so a bad value
  * is a usage error (exit 2) that names the allowed formats.
  */
-import { Flags } from '@oclif/core';
+import { Flags } from './command';
 import { compileRegex, parseLabels } from '../cri/filters';
 import { checkFormat, type OutputFormat } from '../output/render';
 

@@ -1,20 +1,21 @@
 /**
  * The bundled entry's start-up path (dist/tcrictl.js, see scripts/build.js).
  *
- * oclif normally finds its plugin on disk: it reads package.json, the manifest
- * and then requires the command's file. In the bundle (and in the single
- * executable, where there is no file to require) everything is already in
- * memory, so we hand oclif a ready-made root plugin through `Config.load`'s
- * public `plugins` option: the manifest answers help and flag questions, and
- * `load()` evaluates only the one command that runs.
+ * A command line that names a command runs it directly (command.ts): no
+ * oclif on the way. Help, `--version` and unknown commands go to oclif
+ * (oclif-runtime.ts), loaded only then.
  */
-import { Config, flush, run, type Command, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
 import { reorderGlobalFlags } from './argv';
+import type { CliConfig, Command } from './command';
 import { reportError } from './errors';
 import { protectExecTail } from '../streaming/exec-argv';
 
+/** A command class as the registry holds it (constructible, with oclif's static surface). */
+export type CommandClass = (typeof Command) & (new (argv: string[], config: CliConfig) => Command);
+
 /** Command id → the command's class, evaluated on first access (getters). */
-export type CommandRegistry = Record<string, Command.Class>;
+export type CommandRegistry = Record<string, CommandClass>;
 
 export interface Embedded {
   /** Where the package lives (bundle) or the executable's directory (SEA). */
@@ -24,59 +25,61 @@ export interface Embedded {
   commands: CommandRegistry;
 }
 
-export function inMemoryPlugin(e: Embedded): Interfaces.Plugin {
-  const find = async (id: string, opts?: { must: boolean }): Promise<Command.Class> => {
-    const cmd = Object.prototype.hasOwnProperty.call(e.commands, id) ? e.commands[id] : undefined;
-    if (!cmd) {
-      if (opts?.must) throw new Error(`command ${id} not found`);
-      return undefined as unknown as Command.Class;
-    }
-    cmd.id = id;
-    cmd.plugin = plugin;
-    return cmd;
-  };
-  const plugin: Interfaces.Plugin = {
-    _base: `${e.pjson.name}@${e.pjson.version}`,
-    alias: e.pjson.name,
-    commandIDs: Object.keys(e.manifest.commands),
-    commands: Object.entries(e.manifest.commands).map(([id, c]) => ({
-      ...c,
-      id,
-      pluginAlias: e.pjson.name,
-      pluginType: 'core',
-      load: () => find(id, { must: true }),
-    })),
-    commandsDir: undefined,
-    findCommand: find as Interfaces.Plugin['findCommand'],
-    hasManifest: true,
-    hooks: {},
-    isRoot: true,
-    load: async () => {},
-    moduleType: 'commonjs',
-    name: e.pjson.name,
-    options: { root: e.root, isRoot: true, pjson: e.pjson },
-    pjson: e.pjson,
+let embedded: Embedded | undefined;
+
+/** The command id `word` names (an id or an alias), if it names one. */
+export function commandId(word: string | undefined, manifest: Interfaces.Manifest): string | undefined {
+  if (word === undefined || word.startsWith('-')) return undefined;
+  if (Object.prototype.hasOwnProperty.call(manifest.commands, word)) return word;
+  for (const [id, c] of Object.entries(manifest.commands)) {
+    if (c.aliases?.includes(word) || c.hiddenAliases?.includes(word)) return id;
+  }
+  return undefined;
+}
+
+/** oclif's rule: `--help` anywhere before a `--` asks for help. */
+function asksForHelp(argv: string[]): boolean {
+  for (const a of argv) {
+    if (a === '--help') return true;
+    if (a === '--') return false;
+  }
+  return false;
+}
+
+function cliConfig(e: Embedded): CliConfig {
+  return {
+    bin: e.pjson.oclif.bin ?? e.pjson.name,
     root: e.root,
-    topics: [],
-    type: 'core',
-    valid: true,
     version: e.pjson.version,
+    commands: Object.entries(e.manifest.commands).map(([id, c]) => ({ ...c, id })),
   };
-  return plugin;
+}
+
+/** Shows a command's help through oclif (for commands that read their own argv, like exec). */
+export async function showCommandHelp(argv: string[]): Promise<void> {
+  if (!embedded) throw new Error('showCommandHelp: the CLI is not running');
+  // Lazily: oclif is evaluated only when help is shown.
+  const { showHelp } = require('./oclif-runtime') as typeof import('./oclif-runtime');
+  await showHelp(argv, embedded);
 }
 
 /** Runs the CLI; errors are reported once, here, with their exit code (errors.ts). */
 export async function main(rawArgv: string[], e: Embedded): Promise<void> {
+  embedded = e;
   // protectExecTail: a `--help` inside exec's remote command is not tcrictl's.
   const argv = protectExecTail(reorderGlobalFlags(rawArgv));
   const debug = argv.includes('-D') || argv.includes('--debug');
+  const id = commandId(argv[0], e.manifest);
   try {
-    const plugin = inMemoryPlugin(e);
-    const config = await Config.load({ root: e.root, pjson: e.pjson, plugins: new Map([[plugin.name, plugin]]) });
-    await run(argv, config);
-    await flush();
+    if (id === undefined || asksForHelp(argv)) {
+      const { runOclif } = require('./oclif-runtime') as typeof import('./oclif-runtime');
+      await runOclif(argv, e);
+      return;
+    }
+    const Cmd = e.commands[id];
+    Cmd.id = id;
+    await Cmd.run(argv.slice(1), cliConfig(e));
   } catch (err) {
-    const command = argv[0] && !argv[0].startsWith('-') && Object.prototype.hasOwnProperty.call(e.manifest.commands, argv[0]) ? argv[0] : undefined;
-    reportError(err, debug, command);
+    reportError(err, debug, id);
   }
 }

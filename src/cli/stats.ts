@@ -4,7 +4,7 @@
  * wiring -o/-s/-w into `statsLoop`. The commands keep only their list call
  * and their table rows.
  */
-import { Flags } from '@oclif/core';
+import { Flags } from './command';
 import { renderMessage, type OutputFormat } from '../output/render';
 import { parseLabels, statsLoop } from '../output/stats';
 import { UsageError } from './errors';

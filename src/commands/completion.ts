@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { bashScript } from '../completion/bash';
 import { buildModel, type CachedCommandLike } from '../completion/model';

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/errors';
 import { hostPath, KUBELET_CONFIG } from '../config/host';

@@ -1,5 +1,6 @@
-import { Args, Command, Flags, loadHelpClass } from '@oclif/core';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Args, Command, Flags } from '../cli/command';
+import { showCommandHelp } from '../cli/main';
+import { status as GrpcStatus } from '../cri/status';
 import { BaseCommand, resolveSettings } from '../cli/base-command';
 import { CliError, ExitCode, UsageError } from '../cli/errors';
 import { RpcError } from '../cri/client';
@@ -38,9 +39,9 @@ export default class Exec extends BaseCommand<typeof Exec> {
   /** Splits argv before oclif can read the remote command as tcrictl flags; oclif parses only the global flags. */
   public override async init(): Promise<void> {
     this.exec = splitExecArgv(this.argv, collidingBefore(process.argv.slice(2), this.id ?? 'exec'));
-    // oclif's own init, without BaseCommand's parse of the whole argv.
-    await (Command.prototype as unknown as { init(this: Command): Promise<void> }).init.call(this);
-    const { flags } = await this.parse({ flags: {}, baseFlags: BaseCommand.baseFlags, args: {}, strict: true }, this.exec.globals);
+    // The base class's own init, without BaseCommand's parse of the whole argv.
+    await Command.prototype.init.call(this);
+    const { flags } = await this.parse({ flags: {}, baseFlags: BaseCommand.baseFlags as never, args: {}, strict: true }, this.exec.globals);
     this.flags = flags as typeof this.flags;
     this.settings = resolveSettings(flags, (line) => this.warnLine(line));
   }
@@ -48,8 +49,7 @@ export default class Exec extends BaseCommand<typeof Exec> {
   async run(): Promise<void> {
     const x = this.exec;
     if (x.help) {
-      const Help = await loadHelpClass(this.config);
-      await new Help(this.config).showHelp(['exec']);
+      await showCommandHelp(['exec']);
       return;
     }
     if (!x.container) throw new UsageError('exec needs a container and a command', `usage: tcrictl ${Exec.usage}`);

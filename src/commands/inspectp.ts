@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { CliError } from '../cli/errors';
 import * as F from '../cli/flags';

@@ -1,5 +1,5 @@
-import { Args, Flags } from '@oclif/core';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Args, Flags } from '../cli/command';
+import { status as GrpcStatus } from '../cri/status';
 import { BaseCommand } from '../cli/base-command';
 import { CliError } from '../cli/errors';
 import { RpcError, type RuntimeClient } from '../cri/client';

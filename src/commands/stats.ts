@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { runStats, samplingFlags, statsIdFlag, statsRequest } from '../cli/stats';
 import { resolveContainer, resolvePod } from '../cri/resolve';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { runStats, samplingFlags, statsIdFlag, statsRequest } from '../cli/stats';
 import { resolvePod } from '../cri/resolve';

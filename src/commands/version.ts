@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { renderMessage, type OutputFormat } from '../output/render';
 

@@ -1,11 +1,12 @@
 /**
- * Transport: one gRPC channel per endpoint, unary calls with a deadline and
- * cancellation, messages encoded and decoded with the schema in proto.ts.
+ * Transport: one HTTP/2 connection per endpoint (transport.ts), unary calls
+ * with a deadline and cancellation, messages encoded and decoded by the
+ * build-time generated codecs (codec.ts).
  * Nothing here prints; errors are RpcErrors that errors.ts turns into text.
  */
-import * as grpc from '@grpc/grpc-js';
-import { decoderFor, type Decoder } from './decode';
-import { method as lookupMethod, type MethodInfo } from './proto';
+import { methodCodec } from './codec';
+import { status } from './status';
+import { Http2Transport, type CallFailure } from './transport';
 import type * as T from './types';
 
 /** Big enough for `ps -a` on busy nodes; gRPC's 4 MiB default is not. */
@@ -20,7 +21,7 @@ export interface CallOptions {
 /** A failed RPC, with what errors.ts needs to explain it. */
 export class RpcError extends Error {
   constructor(
-    readonly code: grpc.status,
+    readonly code: status,
     readonly details: string,
     readonly endpoint: string,
     readonly method: string,
@@ -35,59 +36,34 @@ export function socketPathOf(endpoint: string): string {
   return endpoint.replace(/^unix:\/\//, '');
 }
 
+/** One endpoint: unary calls with a deadline and cancellation. */
 export class Connection {
-  private readonly client: grpc.Client;
+  private readonly transport: Http2Transport;
   constructor(readonly endpoint: string, readonly defaultTimeoutMs: number) {
-    this.client = new grpc.Client(`unix://${socketPathOf(endpoint)}`, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-      'grpc.enable_retries': 0,
-      // A unix socket either answers or it does not; do not keep re-dialling in the background.
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-    });
+    this.transport = new Http2Transport(socketPathOf(endpoint));
   }
 
   /** `service` is fully qualified, e.g. `runtime.v1.RuntimeService`. */
-  unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
-    const m = lookupMethod(service, name);
-    const decode = responseDecoder(m);
+  async unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
+    const codec = methodCodec(service, name);
     const timeoutMs = opts.timeoutMs === undefined ? this.defaultTimeoutMs : opts.timeoutMs;
-    const callOpts: grpc.CallOptions = timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {};
-    return new Promise<Res>((resolve, reject) => {
-      if (opts.signal?.aborted) {
-        reject(new RpcError(grpc.status.CANCELLED, 'interrupted', this.endpoint, name));
-        return;
-      }
-      const call = this.client.makeUnaryRequest(
-        m.path,
-        (msg: object) => Buffer.from(m.requestType.encode(m.requestType.fromObject(msg)).finish()),
-        (buf: Buffer) => decode(buf) as Res,
-        req,
-        new grpc.Metadata(),
-        callOpts,
-        (err, value) => {
-          opts.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(new RpcError(err.code, err.details, this.endpoint, name, timeoutMs || undefined));
-          else resolve(value as Res);
-        },
-      );
-      const onAbort = () => call.cancel();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    let bytes: Buffer;
+    try {
+      bytes = await this.transport.unary({ path: codec.path, body: codec.encode(req), timeoutMs, signal: opts.signal, maxBytes: MAX_MESSAGE_BYTES });
+    } catch (err) {
+      const f = err as CallFailure;
+      throw new RpcError(f.code, f.details, this.endpoint, name, timeoutMs || undefined);
+    }
+    try {
+      return codec.decode(bytes) as Res;
+    } catch (err) {
+      throw new RpcError(status.INTERNAL, `cannot decode the ${name} response: ${(err as Error).message}`, this.endpoint, name);
+    }
   }
 
   close(): void {
-    this.client.close();
+    this.transport.close();
   }
-}
-
-const decoders = new WeakMap<MethodInfo, Decoder>();
-
-function responseDecoder(m: MethodInfo): Decoder {
-  let d = decoders.get(m);
-  if (!d) decoders.set(m, (d = decoderFor(m.responseType)));
-  return d;
 }
 
 const RUNTIME = 'runtime.v1.RuntimeService';

@@ -4,8 +4,10 @@
  * so varints, strings and skipping behave exactly as in `Type.decode`; only
  * 64-bit integers are read here, straight into the decimal strings that
  * `toObject({longs: String})` gives, without a Long object per value.
+ * Only protobufjs/minimal: the full build (reflection, code generation) is
+ * not needed to read a response.
  */
-import * as protobuf from 'protobufjs';
+import * as protobuf from 'protobufjs/minimal';
 
 export type R = protobuf.Reader;
 export type Obj = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * and a probe that says precisely why a candidate failed.
  */
 import * as fs from 'node:fs';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus } from './status';
 import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
 import { hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
 import { Connection, RpcError, socketPathOf } from './client';

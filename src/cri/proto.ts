@@ -7,7 +7,7 @@
  * renderer needs each message's field order (crictl's JSON follows it), and
  * loading the schema once serves both.
  */
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 import { SCHEMA_JSON } from './generated/schema';
 
 /**
@@ -98,7 +98,11 @@ function closure(fullName: string, methodName?: string): string[] {
 }
 
 function ensure(fullName: string, methodName?: string): protobuf.Root {
-  root ??= new protobuf.Root();
+  if (!root) {
+    // protobufjs' reflection (~250 KB) is evaluated on first use, not at start-up.
+    const pb = require('protobufjs') as typeof protobuf;
+    root = new pb.Root();
+  }
   const missing = closure(fullName, methodName);
   if (missing.length === 0) return root;
   const nested: Record<string, JsonDef> = {};

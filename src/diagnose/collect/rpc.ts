@@ -4,7 +4,7 @@
  * than the timeout (and never past the run's budget); calls of one step run
  * concurrently. Failures become data, never exceptions.
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '../../cri/status';
 import { execFile } from 'node:child_process';
 import { Connection, RpcError } from '../../cri/client';
 import type { ContainerdFacts, ContainerFacts, CriCondition, CriFacts, PluginFacts, RpcFailure } from '../facts';
