@@ -38,6 +38,37 @@ function readCodeCache(file, source) {
   return data;
 }
 
+/**
+ * Which of the bundle's two code caches suits this command line. V8 reads a
+ * whole cache on every start, so the commands' cache leaves out oclif (only
+ * help, `--version` and unknown commands evaluate it; see src/cli/main.ts)
+ * and help has a cache of its own. Mirrors main.ts's routing cheaply, without
+ * the manifest: an unknown command (or a `--help` that main.ts would protect
+ * as exec's remote command) gets the wrong cache, which costs speed, never
+ * correctness: V8 compiles whatever the cache lacks.
+ * @param {string[]} argv the arguments after the program's name
+ * @returns {'help' | 'commands'}
+ */
+function cacheKind(argv) {
+  // `help [COMMAND]` is crictl's spelling of `[COMMAND] --help`.
+  if (argv.length === 0 || argv[0] === '--version' || argv[0] === 'help') return 'help';
+  for (const a of argv) {
+    if (a === '--') break;
+    if (a === '--help') return 'help';
+  }
+  return 'commands';
+}
+
+/** The cache file of `kind` next to the bundle: tcrictl.js.codecache, tcrictl.js.help.codecache. */
+function cacheFileFor(bundleFile, kind) {
+  return kind === 'help' ? `${bundleFile}.help.codecache` : `${bundleFile}.codecache`;
+}
+
+/** The single executable's asset name for the cache of `kind` (scripts/build-binary.js, scripts/sea-main.js). */
+function cacheAssetFor(kind) {
+  return kind === 'help' ? 'tcrictl.help.codecache' : 'tcrictl.codecache';
+}
+
 /** Writes atomically (concurrent starts and builds never see half a file). */
 function writeCodeCache(file, source, data) {
   const id = buildId(source);
@@ -67,16 +98,8 @@ function wrap(source) {
 function loadBundle({ source, filename, dirname, cachedData, requireFn }) {
   const script = new vm.Script(wrap(source), { filename, cachedData });
   const mod = { exports: {}, filename, id: filename, loaded: false };
-  // @oclif/core checks the Node version with semver while it loads (~3 ms);
-  // package.json's engines already says >=20. Skipped for this load only.
-  const ENGINE = 'OCLIF_DISABLE_ENGINE_WARNING';
-  const hadEngine = Object.prototype.hasOwnProperty.call(process.env, ENGINE);
-  if (!hadEngine) process.env[ENGINE] = '1';
-  try {
-    script.runInThisContext()(mod.exports, requireFn, mod, filename, dirname);
-  } finally {
-    if (!hadEngine) delete process.env[ENGINE];
-  }
+  // oclif is not evaluated here (only on help paths: src/cli/main.ts, which skips its engine check).
+  script.runInThisContext()(mod.exports, requireFn, mod, filename, dirname);
   mod.loaded = true;
   return {
     exports: mod.exports,
@@ -86,4 +109,4 @@ function loadBundle({ source, filename, dirname, cachedData, requireFn }) {
   };
 }
 
-module.exports = { buildId, loadBundle, readCodeCache, writeCodeCache };
+module.exports = { buildId, cacheAssetFor, cacheFileFor, cacheKind, loadBundle, readCodeCache, writeCodeCache };

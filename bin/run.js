@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 'use strict';
 // The `tcrictl` command of the npm package: runs the bundle dist/tcrictl.js
-// (everything inlined, see scripts/build.js) with its V8 code cache.
+// (everything inlined, see scripts/build.js) with the V8 code cache that suits
+// the command line (help or commands, bin/loader.js cacheKind).
 // Errors are reported inside the bundle (src/cli/errors.ts), in one place.
 const fs = require('node:fs');
 const path = require('node:path');
-const { loadBundle, readCodeCache, writeCodeCache } = require('./loader');
+const { cacheFileFor, cacheKind, loadBundle, readCodeCache, writeCodeCache } = require('./loader');
 
 const root = path.resolve(__dirname, '..');
 const filename = path.join(root, 'dist', 'tcrictl.js');
-const cacheFile = `${filename}.codecache`;
+const argv = process.argv.slice(2);
+const cacheFile = cacheFileFor(filename, cacheKind(argv));
 
 let source;
 try {
@@ -29,7 +31,7 @@ if (source !== undefined) {
   });
   if (process.env.TCRICTL_DEBUG_STARTUP) process.stderr.write(`tcrictl: code cache ${bundle.cacheUsable() ? 'used' : 'not used'}\n`);
   if (!bundle.cacheUsable() && !process.env.TCRICTL_NO_CODE_CACHE) {
-    // Missing, or made by another Node version: write ours for the next start, if we may.
+    // Missing, or made by another Node version: write this kind's cache for the next start, if we may.
     process.once('exit', () => {
       try {
         writeCodeCache(cacheFile, source, bundle.createCachedData());
@@ -38,5 +40,5 @@ if (source !== undefined) {
       }
     });
   }
-  bundle.exports.run(process.argv.slice(2), root);
+  bundle.exports.run(argv, root);
 }

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `npm run build:binary`: dist/tcrictl, a self-contained Linux executable made
 // with Node's single executable application support from the `node` running
-// this script (nothing is downloaded): the bundle and its code cache become
-// SEA assets, postject injects the blob into a copy of that node binary.
+// this script (nothing is downloaded): the bundle and its two code caches
+// (help and commands, bin/loader.js cacheKind) become SEA assets, postject
+// injects the blob into a copy of that node binary.
 // Run after `npm run build` (the npm script does both).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { BUNDLE, CODE_CACHE } = require('./bundle-lib');
-const { buildId, readCodeCache } = require('../bin/loader');
+const { BUNDLE, CACHE_KINDS, CODE_CACHES } = require('./bundle-lib');
+const { buildId, cacheAssetFor, readCodeCache } = require('../bin/loader');
 
 const root = path.resolve(__dirname, '..');
 const OUT = path.join(root, 'dist', 'tcrictl');
@@ -23,7 +24,8 @@ function main() {
   if (major < 20 || (major === 20 && minor < 12)) throw new Error(`Node ${process.version} cannot embed assets in a single executable; use Node 20.12 or later`);
   const source = fs.readFileSync(BUNDLE, 'latin1');
   if (!buildId(source)) throw new Error(`${BUNDLE} is not a tcrictl bundle; run 'npm run build' first`);
-  const cache = readCodeCache(CODE_CACHE, source);
+  // A cache missing or made for another bundle is left out: that kind of start compiles.
+  const caches = CACHE_KINDS.map((kind) => [kind, readCodeCache(CODE_CACHES[kind], source)]).filter(([, data]) => data);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tcrictl-sea-'));
   try {
@@ -38,10 +40,10 @@ function main() {
       logLevel: 'warning',
     });
     const assets = { 'tcrictl.js': BUNDLE };
-    if (cache) {
-      const cacheFile = path.join(work, 'tcrictl.codecache');
-      fs.writeFileSync(cacheFile, cache);
-      assets['tcrictl.codecache'] = cacheFile;
+    for (const [kind, data] of caches) {
+      const asset = cacheAssetFor(kind);
+      fs.writeFileSync(path.join(work, asset), data);
+      assets[asset] = path.join(work, asset);
     }
     const blob = path.join(work, 'sea.blob');
     const config = { main: mainFile, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets };
@@ -64,7 +66,7 @@ function main() {
     // Which bundle is inside, so tests (test/ship.e2e.test.ts) can tell a stale executable.
     fs.writeFileSync(STAMP, `${buildId(source)}\n`);
     const mib = (fs.statSync(OUT).size / 1048576).toFixed(0);
-    console.log(`build:binary: ${path.relative(root, OUT)} (${mib} MiB, node ${process.version}${cache ? ', with code cache' : ', no code cache'})`);
+    console.log(`build:binary: ${path.relative(root, OUT)} (${mib} MiB, node ${process.version}${caches.length ? `, code caches: ${caches.map(([kind]) => kind).join(', ')}` : ', no code cache'})`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -5,9 +5,13 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { cacheFileFor } = require('../bin/loader');
+
 const root = path.resolve(__dirname, '..');
 const BUNDLE = path.join(root, 'dist', 'tcrictl.js');
-const CODE_CACHE = `${BUNDLE}.codecache`;
+/** The bundle's code caches by kind (bin/loader.js cacheKind). */
+const CACHE_KINDS = ['commands', 'help'];
+const CODE_CACHES = Object.fromEntries(CACHE_KINDS.map((kind) => [kind, cacheFileFor(BUNDLE, kind)]));
 
 /** [id, file] for every command module under src/commands, as oclif's pattern strategy would name them. */
 function commandFiles(base) {
@@ -29,12 +33,16 @@ function commandFiles(base) {
 }
 
 /**
- * Runs the fresh bundle once in a child process (help, then a version call that
- * fails fast on a missing socket) and saves V8's code for every function that
- * ran, so a real start compiles almost nothing.
+ * Runs the fresh bundle through the start-up paths of each cache kind and
+ * saves V8's code for every function that ran, so a real start compiles
+ * almost nothing. Each kind in a child process of its own (warm-cache.js):
+ * the commands' cache must not carry help's oclif.
  */
 function warmCodeCache() {
-  execFileSync(process.execPath, [path.join(__dirname, 'warm-cache.js'), BUNDLE, CODE_CACHE], { stdio: 'inherit' });
+  for (const kind of CACHE_KINDS) {
+    execFileSync(process.execPath, [path.join(__dirname, 'warm-cache.js'), BUNDLE, CODE_CACHES[kind], kind], { stdio: 'inherit' });
+  }
 }
 
-module.exports = { BUNDLE, CODE_CACHE, commandFiles, warmCodeCache };
+// CODE_CACHE (the commands' cache): the name scripts/build.js imports.
+module.exports = { BUNDLE, CACHE_KINDS, CODE_CACHE: CODE_CACHES.commands, CODE_CACHES, commandFiles, warmCodeCache };

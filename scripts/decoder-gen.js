@@ -312,6 +312,15 @@ function generateJsonWriters(root, names) {
     ...types.map((t) => `  ${JSON.stringify(t.fullName.replace(/^\./, ''))}: ${writerIdent(t.fullName)},`),
     '};',
     '',
+    '/** List messages (one field, repeated messages): the field and its element writer, so listing needs no schema at run time. */',
+    'export const LIST_FIELDS: Record<string, { field: string; write: W }> = {',
+    ...types.flatMap((t) => {
+      const f = t.fieldsArray[0];
+      if (t.fieldsArray.length !== 1 || !f.repeated || f.map || !(f.resolvedType && isType(f.resolvedType))) return [];
+      return [`  ${JSON.stringify(t.fullName.replace(/^\./, ''))}: { field: ${JSON.stringify(f.name)}, write: ${writerIdent(f.resolvedType.fullName)} },`];
+    }),
+    '};',
+    '',
   ].join('\n');
 }
 

@@ -1,18 +1,20 @@
 'use strict';
-// Writes the V8 code cache of a bundle after exercising it:
-//   node scripts/warm-cache.js BUNDLE OUT
+// Writes one of the bundle's V8 code caches after exercising it:
+//   node scripts/warm-cache.js BUNDLE OUT commands|help
 //
-// V8 can only cache functions that have run, so the bundle runs the common
-// start-up paths here: help, and read commands against a canned CRI server
-// (raw HTTP/2 on a temp socket that answers every call with an empty or a
-// fixed message), so the successful gRPC path is cached too. The commands'
-// output is discarded and their exit status does not matter.
+// V8 can only cache functions that have run, so the bundle runs the start-up
+// paths of that kind here (bin/loader.js cacheKind): for 'commands', read
+// commands against a canned CRI server (raw HTTP/2 on a temp socket that
+// answers every call with an empty or a fixed message), so the successful
+// gRPC path is cached too; for 'help', oclif's help and `--version`. One kind
+// per process: a process that ran help would put oclif, which V8 then reads on
+// every start, into the commands' cache. The commands' output is discarded
+// and their exit status does not matter.
 const fs = require('node:fs');
 const http2 = require('node:http2');
 const os = require('node:os');
 const path = require('node:path');
-const { loadBundle, writeCodeCache } = require('../bin/loader');
-
+const { cacheKind, loadBundle, writeCodeCache } = require('../bin/loader');
 
 /** Protobuf length-delimited string fields 1..n, enough for VersionResponse. */
 function stringFields(values) {
@@ -40,21 +42,27 @@ function cannedServer(socket) {
   return new Promise((resolve) => server.listen(socket, () => resolve(server)));
 }
 
+/**
+ * The command lines each cache is warmed with; every one of them must be of
+ * that kind (cacheKind), or the start that uses the cache would not run it.
+ */
+function warmRuns(kind, endpoint) {
+  if (kind === 'help') return [['--help'], ['version', '--help'], ['ps', '--help'], ['--version']];
+  if (kind === 'commands') {
+    const ep = ['-r', endpoint];
+    return [['version', ...ep], ['ps', ...ep], ['ps', '-a', '-o', 'json', ...ep], ['pods', ...ep], ['images', ...ep]];
+  }
+  throw new Error(`unknown cache kind '${kind}' (commands or help)`);
+}
+
 async function main() {
-  const [bundleFile, out] = process.argv.slice(2);
+  const [bundleFile, out, kind] = process.argv.slice(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcrictl-warm-'));
   const sock = path.join(dir, 'cri.sock');
+  const runs = warmRuns(kind, `unix://${sock}`);
+  const strays = runs.filter((argv) => cacheKind(argv) !== kind);
+  if (strays.length) throw new Error(`not ${kind} command lines: ${strays.map((a) => a.join(' ')).join('; ')}`);
   const server = await cannedServer(sock);
-  const ep = `unix://${sock}`;
-  const runs = [
-    ['--help'],
-    ['version', '--help'],
-    ['version', '-r', ep],
-    ['ps', '-r', ep],
-    ['ps', '-a', '-o', 'json', '-r', ep],
-    ['pods', '-r', ep],
-    ['images', '-r', ep],
-  ];
   const source = fs.readFileSync(bundleFile, 'latin1');
   const bundle = loadBundle({
     source,
@@ -86,4 +94,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { cannedServer };
+module.exports = { cannedServer, warmRuns };

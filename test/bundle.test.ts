@@ -1,13 +1,13 @@
 /**
  * The bundle that `tcrictl` runs (dist/tcrictl.js, scripts/build.js): ASCII
- * with a build id, its code cache accepted by this Node, every command in it,
- * and lazy: `version` and `--help` evaluate neither other commands nor the
+ * with a build id, its two code caches (help, commands) accepted by this Node
+ * and picked by the command line, every command in it, and lazy: `version` and `--help` evaluate neither other commands nor the
  * libraries only they use. Laziness is observed by wrapping esbuild's module
  * initialisers in a copy of the bundle and recording which modules ran.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type * as http2 from 'node:http2';
 import * as os from 'node:os';
@@ -20,7 +20,45 @@ const { loadBundle } = require(path.join(root, 'bin', 'loader.js')) as {
   loadBundle(o: { source: string; filename: string; dirname: string; cachedData?: Buffer; requireFn: NodeJS.Require }): { exports: { run(argv: string[], root: string): Promise<void>; COMMANDS: Record<string, unknown> } };
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cannedServer } = require(path.join(root, 'scripts', 'warm-cache.js')) as { cannedServer(socket: string): Promise<http2.Http2Server> };
+const { cacheKind } = require(path.join(root, 'bin', 'loader.js')) as { cacheKind(argv: string[]): 'help' | 'commands' };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cannedServer, warmRuns } = require(path.join(root, 'scripts', 'warm-cache.js')) as {
+  cannedServer(socket: string): Promise<http2.Http2Server>;
+  warmRuns(kind: string, endpoint: string): string[][];
+};
+
+/** Functions of oclif's help that only rendering help compiles: V8 keeps their names in a cache that holds them. */
+const HELP_ONLY_NAMES = ['showRootHelp', 'loadHelpClass'];
+
+function namesIn(cacheFile: string): string[] {
+  const data = fs.readFileSync(cacheFile).toString('latin1');
+  return HELP_ONLY_NAMES.filter((n) => data.includes(n));
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `runJs` (a bin/run.js) asynchronously: the canned server answers from this process. */
+function runCli(runJs: string, argv: string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn(process.execPath, [runJs, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A package root in a temp dir: bin/ and the bundle, plus the given cache files of dist/. */
+function copyPackage(into: string, caches: string[]): string {
+  fs.mkdirSync(path.join(into, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(into, 'dist'));
+  for (const f of ['run.js', 'loader.js']) fs.copyFileSync(path.join(root, 'bin', f), path.join(into, 'bin', f));
+  for (const f of ['tcrictl.js', ...caches]) fs.copyFileSync(path.join(root, 'dist', f), path.join(into, 'dist', f));
+  return path.join(into, 'bin', 'run.js');
+}
 
 const MARK = 'globalThis.__tcrictlModules';
 
@@ -107,19 +145,68 @@ describe('dist/tcrictl.js', () => {
     assert.deepEqual(mods.filter((m) => m.startsWith('src/commands/') || HEAVY_FOR_OTHERS.some((re) => re.test(m))), []);
   });
 
-  it('starts with its code cache on this Node (bin/run.js)', async () => {
-    // Asynchronously: the canned server answers from this process.
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'version', '-r', endpoint], {
-      env: { ...process.env, TCRICTL_DEBUG_STARTUP: '1', TCRICTL_NO_CODE_CACHE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    assert.equal(code, 0, stderr);
-    assert.match(stdout, /RuntimeName:  warm-up/);
-    assert.match(stderr, /^tcrictl: code cache used$/m);
+  it('starts with its code cache on this Node (bin/run.js), for commands and for help', async () => {
+    const env = { TCRICTL_DEBUG_STARTUP: '1', TCRICTL_NO_CODE_CACHE: '1' };
+    const runJs = path.join(root, 'bin', 'run.js');
+    const v = await runCli(runJs, ['version', '-r', endpoint], env);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /RuntimeName:  warm-up/);
+    assert.match(v.stderr, /^tcrictl: code cache used$/m);
+    const h = await runCli(runJs, ['--help'], env);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /USAGE/);
+    assert.match(h.stderr, /^tcrictl: code cache used$/m);
+  });
+
+  it('bin/run.js picks the cache of the command line\'s kind, and writes back only that one', async () => {
+    const onlyHelp = copyPackage(path.join(dir, 'only-help'), ['tcrictl.js.help.codecache']);
+    const noWrite = { TCRICTL_DEBUG_STARTUP: '1', TCRICTL_NO_CODE_CACHE: '1' };
+    assert.match((await runCli(onlyHelp, ['--help'], noWrite)).stderr, /^tcrictl: code cache used$/m);
+    assert.match((await runCli(onlyHelp, ['version', '-r', endpoint], noWrite)).stderr, /^tcrictl: code cache not used$/m);
+
+    const none = copyPackage(path.join(dir, 'none'), []);
+    const h = await runCli(none, ['--help'], { TCRICTL_DEBUG_STARTUP: '1' });
+    assert.match(h.stderr, /^tcrictl: code cache not used$/m);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'none', 'dist')).sort(), ['tcrictl.js', 'tcrictl.js.help.codecache']);
+    assert.match((await runCli(none, ['ps', '--help'], noWrite)).stderr, /^tcrictl: code cache used$/m, 'the written help cache is accepted');
+  });
+
+  it('keeps oclif\'s help out of the commands\' cache (dist/tcrictl.js.codecache)', () => {
+    // The markers are meaningful: the help cache has them.
+    assert.deepEqual(namesIn(`${bundleFile}.help.codecache`), HELP_ONLY_NAMES);
+    assert.deepEqual(namesIn(`${bundleFile}.codecache`), [], 'help was warmed into the commands\' cache');
+  });
+
+  it('warms each cache with command lines of its own kind, in a process of its own', () => {
+    for (const kind of ['commands', 'help'] as const) {
+      const runs = warmRuns(kind, 'unix:///nowhere.sock');
+      assert.ok(runs.length > 0);
+      assert.deepEqual(runs.filter((argv) => cacheKind(argv) !== kind), [], `${kind} warm-up`);
+    }
+    // A fresh commands warm-up (scripts/warm-cache.js, as the build runs it) compiles none of oclif's help.
+    const out = path.join(dir, 'fresh.codecache');
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'warm-cache.js'), bundleFile, out, 'commands'], { stdio: 'pipe' });
+    assert.deepEqual(namesIn(out), []);
   });
 });
+
+describe('cacheKind (bin/loader.js): which code cache a command line starts with', () => {
+  const cases: Array<[string[], 'help' | 'commands']> = [
+    [[], 'help'],
+    [['--help'], 'help'],
+    [['--version'], 'help'],
+    [['help', 'ps'], 'help'],
+    [['version', '--help'], 'help'],
+    [['ps', '-a', '--help'], 'help'],
+    [['-r', 'unix:///x.sock', 'ps', '--help'], 'help'],
+    [['version'], 'commands'],
+    [['ps', '-a', '-o', 'json'], 'commands'],
+    [['-r', 'unix:///x.sock', 'pods'], 'commands'],
+    [['exec', '-it', 'abc', '--', 'sh', '--help'], 'commands'],
+    [['ps', '--version'], 'commands'],
+  ];
+  for (const [argv, kind] of cases) {
+    it(`${JSON.stringify(argv)} → ${kind}`, () => assert.equal(cacheKind(argv), kind));
+  }
+});
+

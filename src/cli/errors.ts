@@ -175,7 +175,7 @@ export function reportError(err: unknown, debug = false, command?: string): void
       .replace(/^Parsing (--?\S+) Expected/, '$1: expected')
       .replace(/^Missing (\d+) required args?: (\S+)\s+(.*)$/, 'missing argument $2 ($3)')
       .replace(/:$/, '') || err.message;
-    const hint = /^command .* not found/.test(first)
+    const hint = /^command .* not found/i.test(first)
       ? "run 'tcrictl --help' for the list of commands"
       : /^Nonexistent flag: --template$/.test(first)
         ? 'go templates are not supported; use -o json with jq, e.g. tcrictl inspect ID -o json | jq -r .info.pid'

@@ -46,6 +46,11 @@ function asksForHelp(argv: string[]): boolean {
   return false;
 }
 
+/** crictl's `help [COMMAND]`: the same as `[COMMAND] --help`. */
+function helpWord(argv: string[]): string[] {
+  return argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
+}
+
 function cliConfig(e: Embedded): CliConfig {
   return {
     bin: e.pjson.oclif.bin ?? e.pjson.name,
@@ -55,25 +60,38 @@ function cliConfig(e: Embedded): CliConfig {
   };
 }
 
+/**
+ * oclif-runtime.ts, evaluated on first use (help paths only). @oclif/core
+ * checks the Node version with semver while it loads (~5 ms); package.json's
+ * engines already says >=20, so that check is skipped for this load.
+ */
+function oclifRuntime(): typeof import('./oclif-runtime') {
+  const ENGINE = 'OCLIF_DISABLE_ENGINE_WARNING';
+  const had = Object.prototype.hasOwnProperty.call(process.env, ENGINE);
+  if (!had) process.env[ENGINE] = '1';
+  try {
+    return require('./oclif-runtime') as typeof import('./oclif-runtime');
+  } finally {
+    if (!had) delete process.env[ENGINE];
+  }
+}
+
 /** Shows a command's help through oclif (for commands that read their own argv, like exec). */
 export async function showCommandHelp(argv: string[]): Promise<void> {
   if (!embedded) throw new Error('showCommandHelp: the CLI is not running');
-  // Lazily: oclif is evaluated only when help is shown.
-  const { showHelp } = require('./oclif-runtime') as typeof import('./oclif-runtime');
-  await showHelp(argv, embedded);
+  await oclifRuntime().showHelp(argv, embedded);
 }
 
 /** Runs the CLI; errors are reported once, here, with their exit code (errors.ts). */
 export async function main(rawArgv: string[], e: Embedded): Promise<void> {
   embedded = e;
   // protectExecTail: a `--help` inside exec's remote command is not tcrictl's.
-  const argv = protectExecTail(reorderGlobalFlags(rawArgv));
+  const argv = helpWord(protectExecTail(reorderGlobalFlags(rawArgv)));
   const debug = argv.includes('-D') || argv.includes('--debug');
   const id = commandId(argv[0], e.manifest);
   try {
     if (id === undefined || asksForHelp(argv)) {
-      const { runOclif } = require('./oclif-runtime') as typeof import('./oclif-runtime');
-      await runOclif(argv, e);
+      await oclifRuntime().runOclif(argv, e);
       return;
     }
     const Cmd = e.commands[id];

@@ -11,7 +11,7 @@
  */
 import type * as protobuf from 'protobufjs';
 import { stdoutClosed } from '../cli/lifecycle';
-import { JSON_WRITERS } from '../cri/generated/json-writers';
+import { JSON_WRITERS, LIST_FIELDS } from '../cri/generated/json-writers';
 import { messageType } from '../cri/proto';
 import { renderMessage } from './render';
 
@@ -143,14 +143,11 @@ export function planMessageJson(typeName: string, msg: unknown): string {
  * chunks. For a list message whose only field is the repeated one.
  */
 export function* jsonListChunks(listType: string, field: string, items: readonly unknown[]): Generator<string> {
-  const type = messageType(listType);
-  const f = type.fields[field];
-  if (!f || type.fieldsArray.length !== 1 || !f.repeated || f.map) {
+  const write = listWriter(listType, field);
+  if (!write) {
     yield renderMessage(listType, { [field]: items }, 'json') + '\n';
     return;
   }
-  f.resolve();
-  const write: Writer = isType(f.resolvedType) ? writerOf(f.resolvedType) : scalar;
   if (items.length === 0) {
     yield `{\n  ${JSON.stringify(field)}: []\n}\n`;
     return;
@@ -165,6 +162,18 @@ export function* jsonListChunks(listType: string, field: string, items: readonly
     }
   }
   yield `${buf}  ]\n}\n`;
+}
+
+/** The element writer of a list message whose only field is `field`, repeated; else undefined. */
+function listWriter(listType: string, field: string): Writer | undefined {
+  // Generated for the list responses tcrictl decodes: no schema (protobufjs reflection) at run time.
+  const known = Object.prototype.hasOwnProperty.call(LIST_FIELDS, listType) ? LIST_FIELDS[listType] : undefined;
+  if (known) return known.field === field ? known.write : undefined;
+  const type = messageType(listType);
+  const f = type.fields[field];
+  if (!f || type.fieldsArray.length !== 1 || !f.repeated || f.map) return undefined;
+  f.resolve();
+  return isType(f.resolvedType) ? writerOf(f.resolvedType) : scalar;
 }
 
 /**
