@@ -35,6 +35,7 @@ const PADDED = 0x8;
 const PRIORITY_FLAG = 0x20;
 
 const SETTINGS_ENABLE_PUSH = 0x2;
+const SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
 const SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
 const SETTINGS_MAX_FRAME_SIZE = 0x5;
 
@@ -62,6 +63,10 @@ export interface StreamEvents {
 interface Stream {
   id: number;
   events: StreamEvents;
+  /** HEADERS sent; until then it waits in `queue` for the server's concurrency limit. */
+  opened: boolean;
+  /** The HEADERS frame, until sent. */
+  headersFrame?: Buffer;
   gotHeaders: boolean;
   sendWindow: number;
   /** Body bytes not yet sent for lack of window. */
@@ -104,6 +109,11 @@ export class H2Connection {
   private sawSettings = false;
   private peerMaxFrame = MAX_FRAME;
   private peerInitialWindow = DEFAULT_WINDOW;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS: opening more is a protocol error the server answers with resets. */
+  private peerMaxStreams = Infinity;
+  private openStreams = 0;
+  /** Streams waiting to be opened, in id order (ids must go out increasing). */
+  private queue: Stream[] = [];
   private sendWindow = DEFAULT_WINDOW;
   private receivedSinceUpdate = 0;
   /** A header block being continued: stream and fragments. */
@@ -152,16 +162,36 @@ export class H2Connection {
     if (block.length > this.peerMaxFrame) throw new H2ProtocolError('request headers larger than one frame');
     const id = this.nextId;
     this.nextId += 2;
-    const s: Stream = { id, events, gotHeaders: false, sendWindow: this.peerInitialWindow, pending: body, endAfterPending: true, received: 0 };
+    const headersFrame = Buffer.concat([header(block.length, Frame.HEADERS, END_HEADERS, id), block]);
+    const s: Stream = { id, events, opened: false, headersFrame, gotHeaders: false, sendWindow: this.peerInitialWindow, pending: body, endAfterPending: true, received: 0 };
     this.streams.set(id, s);
     if (this.streams.size === 1) this.socket.ref();
-    this.socket.write(Buffer.concat([header(block.length, Frame.HEADERS, END_HEADERS, id), block]));
-    this.flush(s);
+    this.queue.push(s);
+    this.openQueued();
     return id;
+  }
+
+  /** Opens waiting streams, oldest first, as far as the server's concurrency limit allows. */
+  private openQueued(): void {
+    while (this.queue.length > 0 && this.openStreams < this.peerMaxStreams && !this.closed) {
+      const s = this.queue.shift()!;
+      if (this.streams.get(s.id) !== s) continue; // reset before it was opened
+      s.opened = true;
+      this.openStreams++;
+      this.socket.write(s.headersFrame!);
+      s.headersFrame = undefined;
+      this.flush(s);
+    }
+  }
+
+  private remove(s: Stream): void {
+    this.streams.delete(s.id);
+    if (s.opened) this.openStreams--;
   }
 
   /** Sends what the flow-control windows allow of the stream's body. */
   private flush(s: Stream): void {
+    if (!s.opened) return;
     const out: Buffer[] = [];
     while (s.pending.length > 0) {
       const n = Math.min(s.pending.length, s.sendWindow, this.sendWindow, this.peerMaxFrame);
@@ -182,8 +212,12 @@ export class H2Connection {
 
   /** Ends a stream from our side (deadline, Ctrl-C): RST_STREAM, and no more events. */
   reset(id: number, code = RST_CANCEL): void {
-    if (!this.streams.delete(id)) return;
-    if (!this.closed) this.socket.write(Buffer.concat([header(4, Frame.RST_STREAM, 0, id), u32(code)]));
+    const s = this.streams.get(id);
+    if (!s) return;
+    this.remove(s);
+    // A stream never opened is just dropped: RST_STREAM on an idle stream is a protocol error.
+    if (s.opened && !this.closed) this.socket.write(Buffer.concat([header(4, Frame.RST_STREAM, 0, id), u32(code)]));
+    this.openQueued();
     this.idle();
   }
 
@@ -200,7 +234,8 @@ export class H2Connection {
 
   private idle(): void {
     if (this.streams.size > 0 || this.closed) return;
-    if (this.closing) this.destroy();
+    // After GOAWAY no stream can be opened here any more: nothing left to keep it for.
+    if (this.closing || this.goawayLast !== undefined) this.destroy();
     else this.socket.unref();
   }
 
@@ -211,6 +246,8 @@ export class H2Connection {
     this.socket.destroy();
     const streams = [...this.streams.values()];
     this.streams.clear();
+    this.queue = [];
+    this.openStreams = 0;
     for (const s of streams) s.events.onClose({ error: err });
   }
 
@@ -256,6 +293,8 @@ export class H2Connection {
       case Frame.SETTINGS:
         return this.settings(flags, payload);
       case Frame.PING:
+        // Echoed as is: a PING of another size would make our ACK a malformed frame.
+        if (payload.length !== 8) throw new H2ProtocolError(`PING of ${payload.length} bytes`);
         if (!(flags & ACK)) this.socket.write(Buffer.concat([header(8, Frame.PING, ACK, 0), payload]));
         return;
       case Frame.WINDOW_UPDATE:
@@ -288,9 +327,11 @@ export class H2Connection {
         this.peerInitialWindow = value;
         for (const s of this.streams.values()) s.sendWindow += delta;
       } else if (id === SETTINGS_MAX_FRAME_SIZE) this.peerMaxFrame = value;
+      else if (id === SETTINGS_MAX_CONCURRENT_STREAMS) this.peerMaxStreams = value;
     }
     this.socket.write(header(0, Frame.SETTINGS, ACK, 0));
     for (const s of this.streams.values()) this.flush(s);
+    this.openQueued();
   }
 
   private windowUpdate(id: number, increment: number): void {
@@ -366,17 +407,19 @@ export class H2Connection {
   private closeStream(id: number, info: { rstCode?: number }): void {
     const s = this.streams.get(id);
     if (!s) return;
-    this.streams.delete(id);
+    this.remove(s);
     s.events.onClose(info);
+    this.openQueued();
     this.idle();
   }
 
   private goaway(lastStream: number, code: number): void {
     this.goawayLast = lastStream;
     const err = new Error(`the server is going away (GOAWAY code ${code})`);
+    // Streams past the last one, and those still waiting to open (no new stream after GOAWAY), end here.
     for (const s of [...this.streams.values()]) {
-      if (s.id > lastStream) {
-        this.streams.delete(s.id);
+      if (s.id > lastStream || !s.opened) {
+        this.remove(s);
         s.events.onClose({ error: err });
       }
     }

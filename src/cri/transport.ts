@@ -34,6 +34,17 @@ export interface UnaryRequest {
 }
 
 const HEADER_BYTES = 5;
+/** setTimeout's limit: a longer delay fires at once (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** grpc-timeout: at most 8 digits and a unit (Go servers reject more); long deadlines in coarser units, rounded up. */
+function grpcTimeout(ms: number): string {
+  for (const [unit, size] of [['m', 1], ['S', 1000], ['M', 60_000], ['H', 3_600_000]] as const) {
+    const n = Math.ceil(ms / size);
+    if (n < 1e8) return `${n}${unit}`;
+  }
+  return '99999999H';
+}
 
 /** Stream resets a server may send (REFUSED_STREAM, CANCEL, ENHANCE_YOUR_CALM, INADEQUATE_SECURITY), as grpc-js maps them. */
 const RST_CODES: Record<number, status> = {
@@ -153,7 +164,7 @@ export class Http2Transport {
             ['content-type', 'application/grpc'],
             ['te', 'trailers'],
             ['user-agent', 'tcrictl'],
-            ...(req.timeoutMs > 0 ? [['grpc-timeout', `${Math.ceil(req.timeoutMs)}m`] as [string, string]] : []),
+            ...(req.timeoutMs > 0 ? [['grpc-timeout', grpcTimeout(req.timeoutMs)] as [string, string]] : []),
           ],
           frame(req.body),
           {
@@ -164,9 +175,13 @@ export class Http2Transport {
             onTrailers: readStatus,
             onData: (chunk) => {
               if (settled) return;
-              if (received === 0 && chunk.length >= HEADER_BYTES && chunk.readUInt32BE(1) > req.maxBytes) {
-                cancel(failure(status.RESOURCE_EXHAUSTED, `Received message larger than max (${chunk.readUInt32BE(1)} vs. ${req.maxBytes})`));
-                return;
+              // The announced size, as soon as the 5-byte prefix is in (it may come in pieces).
+              if (received < HEADER_BYTES && received + chunk.length >= HEADER_BYTES) {
+                const size = (received === 0 ? chunk : Buffer.concat([...chunks, chunk])).readUInt32BE(1);
+                if (size > req.maxBytes) {
+                  cancel(failure(status.RESOURCE_EXHAUSTED, `Received message larger than max (${size} vs. ${req.maxBytes})`));
+                  return;
+                }
               }
               received += chunk.length;
               if (received > req.maxBytes + HEADER_BYTES) {
@@ -182,7 +197,8 @@ export class Http2Transport {
         settle(failure(status.UNAVAILABLE, (err as Error).message));
         return;
       }
-      if (req.timeoutMs > 0) timer = setTimeout(() => cancel(failure(status.DEADLINE_EXCEEDED, 'Deadline exceeded')), req.timeoutMs);
+      // Past ~24.8 days the timer fires at that limit: close enough to "later".
+      if (req.timeoutMs > 0) timer = setTimeout(() => cancel(failure(status.DEADLINE_EXCEEDED, 'Deadline exceeded')), Math.min(req.timeoutMs, MAX_TIMER_MS));
       req.signal?.addEventListener('abort', cancelled, { once: true });
     });
   }
