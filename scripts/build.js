@@ -72,6 +72,7 @@ function generateDecoderModule(pbRoot) {
   }
   writeIfChanged(path.join(root, 'src/cri/generated/decoders.ts'), generateDecoders(pbRoot, [...names]));
   writeIfChanged(path.join(root, 'src/cri/generated/json-writers.ts'), generateJsonWriters(pbRoot, [...names]));
+  writeIfChanged(path.join(root, 'src/cri/generated/transcoders.ts'), require('./transcoder-gen').generateTranscoders(pbRoot));
 }
 
 function writeIfChanged(file, body) {

@@ -16,21 +16,57 @@ const os = require('node:os');
 const path = require('node:path');
 const { cacheKind, loadBundle, writeCodeCache } = require('../bin/loader');
 
-/** Protobuf length-delimited string fields 1..n, enough for VersionResponse. */
-function stringFields(values) {
-  const parts = values.map((v, i) => {
-    const b = Buffer.from(v);
-    return Buffer.concat([Buffer.from([((i + 1) << 3) | 2, b.length]), b]);
-  });
-  return Buffer.concat(parts);
+/** A protobuf message from [field number, value] pairs: strings, nested messages (arrays), varints (numbers). */
+function pb(fields) {
+  const varint = (n) => {
+    const out = [];
+    let v = BigInt(n);
+    do {
+      let b = Number(v & 0x7fn);
+      v >>= 7n;
+      if (v > 0n) b |= 0x80;
+      out.push(b);
+    } while (v > 0n);
+    return Buffer.from(out);
+  };
+  return Buffer.concat(
+    fields.map(([no, value]) => {
+      if (typeof value === 'number' || typeof value === 'bigint') return Buffer.concat([varint(no << 3), varint(value)]);
+      const body = Array.isArray(value) ? pb(value) : Buffer.from(value);
+      return Buffer.concat([varint((no << 3) | 2), varint(body.length), body]);
+    }),
+  );
 }
+
+const map = (no, entries) => Object.entries(entries).map(([k, v]) => [no, [[1, k], [2, v]]]);
+const HEX = 'f8f2618c7ff6a8445c1656de007e46ee45cd529216d7c5808b2dcb715aaafbb5';
+const LABELS = { 'io.kubernetes.container.name': 'app', 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default' };
+const NOW = 1795625350258501267n;
+
+/**
+ * One realistic element per list, so that the per-element code (decoders,
+ * transcoders, JSON writers, table rows) runs during the warm-up and is in
+ * the cache: with empty lists it would be compiled from source on every start.
+ */
+const ANSWERS = {
+  '/runtime.v1.RuntimeService/Version': pb([[1, '0.1.0'], [2, 'warm-up'], [3, '0.0.0'], [4, 'v1']]),
+  '/runtime.v1.RuntimeService/ListContainers': pb([
+    [1, [[1, HEX], [2, HEX], [3, [[1, 'app'], [2, 1]]], [4, [[1, 'localhost/app:1.0']]], [5, `sha256:${HEX}`], [6, 1], [7, NOW], ...map(8, LABELS), ...map(9, { 'io.kubernetes.container.hash': '0' })]],
+  ]),
+  '/runtime.v1.RuntimeService/ListPodSandbox': pb([
+    [1, [[1, HEX], [2, [[1, 'web'], [2, 'uid'], [3, 'default'], [4, 0]]], [3, 0], [4, NOW], ...map(5, LABELS), ...map(6, { 'kubernetes.io/config.source': 'api' }), [7, 'runc']]],
+  ]),
+  '/runtime.v1.ImageService/ListImages': pb([
+    [1, [[1, `sha256:${HEX}`], [2, 'localhost/app:1.0'], [3, `localhost/app@sha256:${HEX}`], [4, 1234567], [5, [[1, 0]]], [7, [[1, `sha256:${HEX}`]]]]],
+  ]),
+};
 
 function cannedServer(socket) {
   const server = http2.createServer();
   server.on('stream', (stream, headers) => {
     stream.on('data', () => {});
     stream.on('end', () => {
-      const msg = headers[':path'] === '/runtime.v1.RuntimeService/Version' ? stringFields(['0.1.0', 'warm-up', '0.0.0', 'v1']) : Buffer.alloc(0);
+      const msg = ANSWERS[headers[':path']] ?? Buffer.alloc(0);
       const frame = Buffer.alloc(5 + msg.length);
       frame.writeUInt32BE(msg.length, 1);
       msg.copy(frame, 5);
@@ -50,7 +86,15 @@ function warmRuns(kind, endpoint) {
   if (kind === 'help') return [['--help'], ['version', '--help'], ['ps', '--help'], ['--version']];
   if (kind === 'commands') {
     const ep = ['-r', endpoint];
-    return [['version', ...ep], ['ps', ...ep], ['ps', '-a', '-o', 'json', ...ep], ['pods', ...ep], ['images', ...ep]];
+    return [
+      ['version', ...ep],
+      ['ps', ...ep],
+      ['ps', '-a', '-o', 'json', ...ep],
+      ['pods', ...ep],
+      ['pods', '-o', 'json', ...ep],
+      ['images', ...ep],
+      ['images', '-o', 'json', ...ep],
+    ];
   }
   throw new Error(`unknown cache kind '${kind}' (commands or help)`);
 }

@@ -1,7 +1,7 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { listPods } from '../cri/filters';
+import { listPods, listPodsJson, podsJsonDirect } from '../cri/filters';
 import { renderPods } from '../output/pods';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';
@@ -34,6 +34,7 @@ export default class Pods extends BaseCommand<typeof Pods> {
       last: f.last,
       ...F.labelAndNameFilters(f),
     };
+    if (format === 'json' && podsJsonDirect(opts)) return await writeChunks(await listPodsJson(await this.runtimeClient(), opts));
     const list = await listPods(await this.runtimeClient(), opts);
     if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListPodSandboxResponse', 'items', list));
     if (format === 'yaml') {

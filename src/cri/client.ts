@@ -44,7 +44,16 @@ export class Connection {
   }
 
   /** `service` is fully qualified, e.g. `runtime.v1.RuntimeService`. */
-  async unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
+  unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
+    return this.unaryRaw<Res>(service, name, req, opts, (bytes, decode) => decode(bytes) as Res);
+  }
+
+  /**
+   * unary() with the response bytes handed to `read` (with the response's
+   * decoder) instead of decoded: what `read` throws fails the call exactly as
+   * a response that cannot be decoded does.
+   */
+  async unaryRaw<Res>(service: string, name: string, req: object, opts: CallOptions, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
     const codec = methodCodec(service, name);
     const timeoutMs = opts.timeoutMs === undefined ? this.defaultTimeoutMs : opts.timeoutMs;
     let bytes: Buffer;
@@ -55,7 +64,7 @@ export class Connection {
       throw new RpcError(f.code, f.details, this.endpoint, name, timeoutMs || undefined);
     }
     try {
-      return codec.decode(bytes) as Res;
+      return read(bytes, codec.decode);
     } catch (err) {
       throw new RpcError(status.INTERNAL, `cannot decode the ${name} response: ${(err as Error).message}`, this.endpoint, name);
     }
@@ -79,6 +88,11 @@ export class RuntimeClient {
 
   call<Res = Record<string, unknown>>(name: string, req: object = {}, opts: CallOptions = {}): Promise<Res> {
     return this.conn.unary<Res>(RUNTIME, name, req, { signal: this.signal, ...opts });
+  }
+
+  /** call() with the response bytes handed to `read` (see Connection.unaryRaw). */
+  callRaw<Res>(name: string, req: object, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
+    return this.conn.unaryRaw<Res>(RUNTIME, name, req, { signal: this.signal }, read);
   }
 
   version(): Promise<T.VersionResponse> {
@@ -111,6 +125,11 @@ export class ImageClient {
 
   call<Res = Record<string, unknown>>(name: string, req: object = {}, opts: CallOptions = {}): Promise<Res> {
     return this.conn.unary<Res>(IMAGE, name, req, { signal: this.signal, ...opts });
+  }
+
+  /** call() with the response bytes handed to `read` (see Connection.unaryRaw). */
+  callRaw<Res>(name: string, req: object, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
+    return this.conn.unaryRaw<Res>(IMAGE, name, req, { signal: this.signal }, read);
   }
 
   async listImages(image?: string): Promise<T.Image[]> {

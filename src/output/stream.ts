@@ -181,7 +181,7 @@ function listWriter(listType: string, field: string): Writer | undefined {
  * slow reader never makes tcrictl buffer the whole document), and stopping as
  * soon as the reader has gone (`tcrictl ps -a -o json | head`).
  */
-export async function writeChunks(chunks: Iterable<string>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function writeChunks(chunks: Iterable<string | Uint8Array>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   for (const chunk of chunks) {
     if (stdoutClosed()) return;
     if (!out.write(chunk)) await drained(out);
