@@ -157,7 +157,13 @@ function enumSource(e) {
 }
 
 /** Message and enum types reachable from `names` (full names without the leading dot). */
-function closure(root, names) {
+/**
+ * Message and enum types reachable from `roots` (full names looked up in
+ * `root`, or Type objects), each list sorted by name; `onField` sees every
+ * field on the way (the encoder generator checks what it supports there).
+ * Shared by the decoder, encoder and transcoder generators.
+ */
+function closure(root, roots, onField = () => {}) {
   const types = new Map();
   const enums = new Map();
   const visit = (t) => {
@@ -165,11 +171,12 @@ function closure(root, names) {
     types.set(t.fullName, t);
     for (const f of t.fieldsArray) {
       f.resolve();
+      onField(f);
       if (f.resolvedType && isType(f.resolvedType)) visit(f.resolvedType);
       else if (f.resolvedType && isEnum(f.resolvedType)) enums.set(f.resolvedType.fullName, f.resolvedType);
     }
   };
-  for (const n of names) visit(root.lookupType(n));
+  for (const n of roots) visit(typeof n === 'string' ? root.lookupType(n) : n);
   const byName = (m) => [...m.values()].sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
   return { types: byName(types), enums: byName(enums) };
 }
@@ -194,7 +201,7 @@ function generateDecoders(root, names, runtimeModule = '../decode-runtime') {
   ].join('\n');
 }
 
-module.exports = { generateDecoders };
+module.exports = { generateDecoders, closure };
 
 // ---------------------------------------------------------------- JSON writers
 //

@@ -22,6 +22,7 @@
 //
 //   generateEncoders(root) → TypeScript source (src/cri/generated/encoders.ts)
 const protobuf = require('protobufjs');
+const { closure } = require('./decoder-gen');
 
 const LONGS = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const UNSIGNED_LONGS = new Set(['uint64', 'fixed64']);
@@ -242,24 +243,6 @@ function services(root) {
   return out.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
 }
 
-/** Message and enum types reachable from `types`. */
-function closure(roots) {
-  const types = new Map();
-  const enums = new Map();
-  const visit = (t) => {
-    if (types.has(t.fullName)) return;
-    types.set(t.fullName, t);
-    for (const f of t.fieldsArray) {
-      f.resolve();
-      checkField(f);
-      if (f.resolvedType && isType(f.resolvedType)) visit(f.resolvedType);
-      else if (f.resolvedType && isEnum(f.resolvedType)) enums.set(f.resolvedType.fullName, f.resolvedType);
-    }
-  };
-  for (const t of roots) visit(t);
-  const byName = (m) => [...m.values()].sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
-  return { types: byName(types), enums: byName(enums) };
-}
 
 function generateEncoders(root, runtimeModule = '../encode-runtime') {
   const methods = [];
@@ -271,7 +254,7 @@ function generateEncoders(root, runtimeModule = '../encode-runtime') {
     }
   }
   const requests = [...new Map(methods.map((m) => [m.request.fullName, m.request])).values()].sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
-  const { types, enums } = closure(requests);
+  const { types, enums } = closure(null, requests, checkField);
   const entries = methods.map(
     (m) =>
       `  ${JSON.stringify(`${m.service}/${m.name}`)}: { path: ${JSON.stringify(`/${m.service}/${m.name}`)}, request: ${JSON.stringify(bare(m.request.fullName))}, ` +

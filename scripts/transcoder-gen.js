@@ -33,6 +33,7 @@
 //   A construct the decoders do not support (groups, 64-bit map keys) stops
 //   the build, as it does in decoder-gen.
 const protobuf = require('protobufjs');
+const { closure } = require('./decoder-gen');
 
 const LONGS = { int64: 'i64', uint64: 'u64', sint64: 's64', fixed64: 'f64u', sfixed64: 'f64s' };
 const NUMBERS = { double: 'double', float: 'float', int32: 'int32', uint32: 'uint32', sint32: 'sint32', fixed32: 'fixed32', sfixed32: 'sfixed32' };
@@ -364,23 +365,6 @@ function enumSource(e) {
   ].join('\n');
 }
 
-/** Message and enum types reachable from `names` (as decoder-gen's closure). */
-function closure(root, names) {
-  const types = new Map();
-  const enums = new Map();
-  const visit = (t) => {
-    if (types.has(t.fullName)) return;
-    types.set(t.fullName, t);
-    for (const f of t.fieldsArray) {
-      f.resolve();
-      if (f.resolvedType && isType(f.resolvedType)) visit(f.resolvedType);
-      else if (f.resolvedType && isEnum(f.resolvedType)) enums.set(f.resolvedType.fullName, f.resolvedType);
-    }
-  };
-  for (const n of names) visit(root.lookupType(n));
-  const byName = (m) => [...m.values()].sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
-  return { types: byName(types), enums: byName(enums) };
-}
 
 /** The list message's only field: repeated, of a message type. */
 function listField(list) {
