@@ -378,6 +378,20 @@ export function rep(r: R, acc: unknown[], ind: number, kind: number, t: T | null
   lit(closer(ind, 0));
 }
 
+/** Sorts `order` (indexes into `keys`) by key, stably: an insertion sort, since maps have few keys and each comparison is a native one. */
+function sortByKey(order: number[], keys: string[]): void {
+  for (let i = 1; i < order.length; i++) {
+    const v = order[i];
+    const kv = keys[v];
+    let j = i - 1;
+    while (j >= 0 && keys[order[j]] > kv) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = v;
+  }
+}
+
 /**
  * A map as map() prints it: keys sorted as JS strings, the last entry of a
  * key winning. `acc` holds four slots per entry: the key (string keys: the
@@ -395,17 +409,7 @@ export function map(r: R, acc: unknown[], ind: number, kind: number, t: T | null
     keys.push(typeof k === 'string' ? k : (k as number) < 0 ? '' : careful ? (mem as Slicing).utf8Slice(IN + (k as number), IN + (acc[4 * i + 1] as number)) : (mem as Slicing).latin1Slice(IN + (k as number), IN + (acc[4 * i + 1] as number)));
     order.push(i);
   }
-  // Stable insertion sort: few keys, each comparison a native one.
-  for (let i = 1; i < n; i++) {
-    const v = order[i];
-    const kv = keys[v];
-    let j = i - 1;
-    while (j >= 0 && keys[order[j]] > kv) {
-      order[j + 1] = order[j];
-      j--;
-    }
-    order[j + 1] = v;
-  }
+  sortByKey(order, keys);
   const deeper = spaces(ind + 2);
   lit(OPEN_OBJECT);
   let first = true;
@@ -453,17 +457,7 @@ export function mapSS(r: R, acc: number[], ind: number): void {
     keys.push(ks < 0 ? '' : (mem as Slicing).latin1Slice(IN + ks, IN + acc[4 * i + 1]));
     order.push(i);
   }
-  // Stable insertion sort: few keys, each comparison a native one.
-  for (let i = 1; i < n; i++) {
-    const v = order[i];
-    const kv = keys[v];
-    let j = i - 1;
-    while (j >= 0 && keys[order[j]] > kv) {
-      order[j + 1] = order[j];
-      j--;
-    }
-    order[j + 1] = v;
-  }
+  sortByKey(order, keys);
   const parts = mapParts(ind);
   let first = true;
   for (let j = 0; j < n; j++) {
