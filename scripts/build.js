@@ -115,10 +115,6 @@ function entrySource(manifest) {
 /**
  * Start-up shims, applied only inside the bundle (tsc output and tests use the
  * real modules):
- * - `@grpc/grpc-js` as imported by our code: a module whose exports are
- *   getters, so grpc-js (~15 ms to evaluate) loads on the first real use and
- *   `--help` or a usage error never loads it; `status` comes from its small
- *   constants module.
  * - `debug` (oclif's logger): a no-op unless DEBUG is set, then the real one.
  * - `wsl-utils` (oclif's platform check, which reads /proc): tcrictl runs on
  *   Linux nodes; oclif's user agent says linux there, not wsl.
@@ -128,10 +124,10 @@ function entrySource(manifest) {
  * - `string-width` 4 (wrap-ansi, cli-table3): printable ASCII is one column a
  *   character, answered without compiling emoji-regex's huge pattern (~8 ms);
  *   anything else goes to the real module.
- * - Loaded on first use instead of at start-up: node's `tls` in grpc-js (TLS
- *   channels only; CRI sockets are plain unix sockets, ~5 ms), and oclif's
- *   plugin discovery (`tinyglobby`, `minimatch`: unused with the in-memory
- *   plugin of src/cli/main.ts).
+ * - Loaded on first use instead of at start-up: oclif's plugin discovery
+ *   (`tinyglobby`, `minimatch`: unused with the in-memory plugin of
+ *   src/cli/oclif-runtime.ts), and the Node built-ins oclif requires at load
+ *   but uses only on some paths.
  */
 /** Where `id` resolves from `importer`, relative to the repository (a built-in stays a bare name). */
 function resolveFrom(importer, id) {
@@ -144,20 +140,8 @@ function lazyTarget(rel) {
 }
 
 function startupShims() {
-  const grpcDir = path.dirname(require.resolve('@grpc/grpc-js/package.json', { paths: [root] }));
-  const grpcIndex = path.join(grpcDir, 'build/src/index.js');
-  const grpcConstants = path.join(grpcDir, 'build/src/constants.js');
   const debugIndex = require.resolve('debug', { paths: [path.dirname(require.resolve('@oclif/core', { paths: [root] }))] });
-  const grpcKeys = Object.keys(require(grpcIndex)).filter((k) => k !== '__esModule').sort();
   const shims = {
-    grpc: [
-      `const constants = require(${JSON.stringify(grpcConstants)});`,
-      'let real;',
-      `const load = () => (real ??= require(${JSON.stringify(grpcIndex)}));`,
-      `for (const key of ${JSON.stringify(grpcKeys)}) {`,
-      "  Object.defineProperty(exports, key, { enumerable: true, get: key === 'status' ? () => constants.Status : () => load()[key] });",
-      '}',
-    ].join('\n'),
     debug: [
       'function noop() { const f = () => {}; f.enabled = false; f.extend = noop; f.log = () => {}; return f; }',
       `module.exports = process.env.DEBUG ? require(${JSON.stringify(debugIndex)}) : noop;`,
@@ -200,14 +184,10 @@ function startupShims() {
   return {
     name: 'tcrictl-startup-shims',
     setup(build) {
-      build.onResolve({ filter: /^@grpc\/grpc-js$/ }, (args) =>
-        args.importer.startsWith(path.join(root, 'src') + path.sep) ? { path: 'grpc', namespace: 'tcrictl-shim' } : undefined,
-      );
       build.onResolve({ filter: /^debug$/ }, (args) => (args.importer.includes(`${path.sep}@oclif${path.sep}core${path.sep}`) ? { path: 'debug', namespace: 'tcrictl-shim' } : undefined));
       build.onResolve({ filter: /^wsl-utils$/ }, () => ({ path: 'wsl-utils', namespace: 'tcrictl-shim' }));
       const lazy = (pkgDir, id) => (args) =>
         args.importer.includes(pkgDir) && args.namespace === 'file' ? { path: `lazy:${id}:${resolveFrom(args.importer, id)}`, namespace: 'tcrictl-shim' } : undefined;
-      build.onResolve({ filter: /^tls$/ }, lazy(`${path.sep}@grpc${path.sep}grpc-js${path.sep}`, 'tls'));
       build.onResolve({ filter: /^(tinyglobby|minimatch)$/ }, (args) => lazy(`${path.sep}@oclif${path.sep}core${path.sep}`, args.path)(args));
       // Node built-ins oclif requires at load but uses only on some paths (ts-node
       // lookup, prompts, performance marks, the user agent): not loaded at start-up.
