@@ -56,7 +56,10 @@ function cliConfig(e: Embedded): CliConfig {
     bin: e.pjson.oclif.bin ?? e.pjson.name,
     root: e.root,
     version: e.pjson.version,
-    commands: Object.entries(e.manifest.commands).map(([id, c]) => ({ ...c, id })),
+    // Only `completion` lists the commands: built when asked, not on every start.
+    get commands() {
+      return Object.entries(e.manifest.commands).map(([id, c]) => ({ ...c, id }));
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { listPods, listPodsJson, podsJsonDirect } from '../cri/filters';
+import { listPods } from '../cri/filters';
+import { listPodsJson, podsJsonDirect } from '../output/list-json';
 import { renderPods } from '../output/pods';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';

@@ -1,7 +1,8 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { cachedImageLookup, containersJsonDirect, listContainers, listContainersJson } from '../cri/filters';
+import { cachedImageLookup, listContainers } from '../cri/filters';
+import { containersJsonDirect, listContainersJson } from '../output/list-json';
 import type { ImageClient } from '../cri/client';
 import { renderContainers } from '../output/containers';
 import { renderMessage } from '../output/render';
