@@ -46,11 +46,6 @@ function asksForHelp(argv: string[]): boolean {
   return false;
 }
 
-/** crictl's `help [COMMAND]`: the same as `[COMMAND] --help`. */
-function helpWord(argv: string[]): string[] {
-  return argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
-}
-
 function cliConfig(e: Embedded): CliConfig {
   return {
     bin: e.pjson.oclif.bin ?? e.pjson.name,
@@ -89,7 +84,7 @@ export async function showCommandHelp(argv: string[]): Promise<void> {
 export async function main(rawArgv: string[], e: Embedded): Promise<void> {
   embedded = e;
   // protectExecTail: a `--help` inside exec's remote command is not tcrictl's.
-  const argv = helpWord(protectExecTail(reorderGlobalFlags(rawArgv)));
+  const argv = protectExecTail(reorderGlobalFlags(rawArgv));
   const debug = argv.includes('-D') || argv.includes('--debug');
   const id = commandId(argv[0], e.manifest);
   try {

@@ -1,0 +1,17 @@
+import { Args, Command } from '../cli/command';
+import { showCommandHelp } from '../cli/main';
+
+/** crictl's `help [COMMAND]`: the same text as `[COMMAND] --help`. */
+export default class Help extends Command {
+  static override summary = 'Display help for tcrictl or one of its commands.';
+  static override examples = ['<%= config.bin %> help', '<%= config.bin %> help ps'];
+  static override strict = false;
+  static override args = {
+    command: Args.string({ description: 'The command to describe (default: all of them).', required: false }),
+  };
+
+  async run(): Promise<void> {
+    const { argv } = await this.parse({ args: Help.args as never, strict: false });
+    await showCommandHelp(argv as string[]);
+  }
+}
