@@ -80,6 +80,15 @@ export async function showCommandHelp(argv: string[]): Promise<void> {
   await oclifRuntime().showHelp(argv, embedded);
 }
 
+/**
+ * The event loop emptied while the command still waited (for an event that
+ * never came): without this, that bug ends with exit 0 as if all was done.
+ */
+function endedUnfinished(): void {
+  process.stderr.write('tcrictl: internal error: the command ended before it finished; its output may be incomplete\n');
+  process.exitCode = 1;
+}
+
 /** Runs the CLI; errors are reported once, here, with their exit code (errors.ts). */
 export async function main(rawArgv: string[], e: Embedded): Promise<void> {
   embedded = e;
@@ -94,7 +103,12 @@ export async function main(rawArgv: string[], e: Embedded): Promise<void> {
     }
     const Cmd = e.commands[id];
     Cmd.id = id;
-    await Cmd.run(argv.slice(1), cliConfig(e));
+    process.once('exit', endedUnfinished);
+    try {
+      await Cmd.run(argv.slice(1), cliConfig(e));
+    } finally {
+      process.removeListener('exit', endedUnfinished);
+    }
   } catch (err) {
     reportError(err, debug, id);
   }

@@ -42,6 +42,8 @@ export class LogSink {
   private readonly merged: boolean;
   private readonly keepOrder: boolean;
   private last: StreamIndex = 0;
+  private waiter?: () => void;
+  private error?: Error;
   /** Bytes handed to the targets or waiting in the buffers. */
   written = 0;
   /** True once --limit-bytes is reached: callers stop producing. */
@@ -131,10 +133,37 @@ export class LogSink {
     const whole = this.bufs[s];
     this.bufs[s] = this.spare.pop() ?? Buffer.allocUnsafe(this.size);
     this.lens[s] = 0;
-    const recycle = () => {
-      if (this.spare.length < POOL_SIZE) this.spare.push(whole);
+    const done = (err?: Error | null) => {
+      if (err) this.fail(err);
+      else if (this.spare.length < POOL_SIZE) this.spare.push(whole);
     };
-    if (!this.targets[s].write(whole.subarray(0, len), recycle)) this.blocked[s] = true;
+    if (!this.targets[s].write(whole.subarray(0, len), done) && !this.blocked[s]) {
+      // Listen for 'drain' now, not when settle() gets to this stream: a drain
+      // that fires while settle() waits on the other stream must not be missed
+      // (that lost lines when stdout and stderr were both pipes).
+      this.blocked[s] = true;
+      this.targets[s].once('drain', () => {
+        this.blocked[s] = false;
+        this.wake();
+      });
+    }
+  }
+
+  /**
+   * A write failed: nothing more is written, and settle() rejects with the
+   * error, except for a reader that went away (EPIPE), which ends the output
+   * quietly as a closed pipe should (lifecycle.ts aborts the command).
+   */
+  private fail(err: NodeJS.ErrnoException): void {
+    if (err.code !== 'EPIPE') this.error ??= err;
+    this.full = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
   }
 
   flushAll(): void {
@@ -144,20 +173,24 @@ export class LogSink {
     this.flush(this.last);
   }
 
-  /** Waits while a target is not accepting data (a slow pipe or terminal), or until aborted. */
+  /**
+   * Waits until both targets accept data again (a slow pipe or terminal), or
+   * until aborted. Rejects with the error of a failed write: output that
+   * cannot be written is an error, never a silent success.
+   */
   async settle(signal?: AbortSignal): Promise<void> {
-    for (const s of [0, 1] as const) {
-      if (!this.blocked[s]) continue;
-      this.blocked[s] = false;
+    while (!this.error && (this.blocked[0] || this.blocked[1])) {
       if (signal?.aborted) return;
       await new Promise<void>((resolve) => {
         const done = () => {
           signal?.removeEventListener('abort', done);
+          this.waiter = undefined;
           resolve();
         };
-        this.targets[s].once('drain', done);
+        this.waiter = done;
         signal?.addEventListener('abort', done, { once: true });
       });
     }
+    if (this.error) throw this.error;
   }
 }
