@@ -57,7 +57,9 @@ function normalize(text: string, bin: string): string {
     .replace(/\b\d+(\.\d+)? ?(ms|s)\b(?= *(\)|\]|$|,|·|\n))/gm, 'N$2')
     .replace(/"(durationMs|elapsedMs|timestamp|time)": ?("[^"]*"|[0-9.]+)/g, '"$1": N')
     .split('\n')
-    .map((l) => (l.search(AGE) >= 0 ? l.replace(AGE, '<age>').replace(/ {2,}/g, '  ') : l));
+    .map((l) => l.replace(AGE, '<age>'));
+  // An age's length sets its column's width, and so the header's spacing.
+  if (lines.some((l) => l.includes('<age>'))) lines.forEach((l, i) => (lines[i] = l.replace(/ {2,}/g, '  ')));
   // Sort each run of indented candidate lines ("    <id>  <name> …").
   for (let i = 0; i < lines.length; ) {
     let j = i;
