@@ -83,16 +83,20 @@ async function startServers(): Promise<Servers> {
   });
   await new Promise<void>((r) => silent.listen(silentSock, r));
 
-  // Answers a unary call with two messages.
+  // Answers a unary call with two messages; ListContainers with a length prefix of 0
+  // before a real list (data after the declared length).
+  const list = (svc.ListContainers as protoLoader.MethodDefinition<object, object>).responseSerialize({
+    containers: Array.from({ length: 10 }, (_, i) => ({ id: `c${i}`.repeat(8), podSandboxId: 'p'.repeat(64), metadata: { name: `n${i}` }, createdAt: '1' })),
+  });
   const twoSock = path.join(dir, 'two.sock');
   const two = http2.createServer();
   two.on('connection', (c: net.Socket) => accepted.add(c));
-  two.on('stream', (stream) => {
+  two.on('stream', (stream, headers) => {
     stream.on('error', () => undefined);
     const msg = Buffer.from([10, 2, 118, 49]);
     stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
     stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-    stream.end(Buffer.concat([frame(msg), frame(msg)]));
+    stream.end(headers[':path']?.endsWith('/ListContainers') ? Buffer.concat([frame(Buffer.alloc(0)), list]) : Buffer.concat([frame(msg), frame(msg)]));
   });
   await new Promise<void>((r) => two.listen(twoSock, r));
   return { dir, grpcSock, silentSock, twoSock, grpcServer: server, others: [silent, two], accepted, streamCancelled, endless };
@@ -189,6 +193,13 @@ describe('grpc-js transport: unary calls', () => {
     conn.close();
     assert.equal(e.code, status.INTERNAL);
     assert.match(e.details, /more than one response/);
+  });
+
+  it('data after the declared message length is an error, never a short answer', async () => {
+    const conn = new Connection(`unix://${s.twoSock}`, 2000);
+    const e = await rejected(new RuntimeClient(conn).listContainers());
+    conn.close();
+    assert.notEqual(e.code, status.OK);
   });
 
   it('an unknown method is a programming error, reported as one', async () => {
