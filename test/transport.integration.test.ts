@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
@@ -273,5 +274,19 @@ describe('grpc-js transport: server streams', () => {
     conn.close();
     assert.equal(e.code, status.UNAVAILABLE);
     assert.equal(e.details, `connect ENOENT ${sock}`);
+  });
+
+  it('leaves nothing behind that keeps the process alive (a failed stream with a long connect timeout)', () => {
+    const client = JSON.stringify(path.join(__dirname, '..', 'src', 'cri', 'client.js'));
+    const script = `const { Connection, RuntimeClient } = require(${client});
+      (async () => {
+        const conn = new Connection('unix://${path.join(s.dir, 'nope.sock')}', 600000);
+        try { for await (const _ of new RuntimeClient(conn).stream('GetContainerEvents', {})) {} } catch (e) { process.stdout.write(e.details); }
+        conn.close();
+      })();`;
+    // The safety net is far below the 10-minute timeout: a leftover timer would be killed by it.
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.signal, null, 'still running: something kept the process alive');
+    assert.match(r.stdout, /connect ENOENT/);
   });
 });

@@ -141,14 +141,20 @@ export class Connection {
       const client = this.channel();
       const call = client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, req, {});
       let timedOut = false;
-      if (timeoutMs > 0) {
-        client.waitForReady(Date.now() + timeoutMs, (err) => {
-          if (!err) return;
-          timedOut = true;
-          call.cancel();
-        });
-      }
-      return { call, timedOut: () => timedOut };
+      let answered = false;
+      call.once('metadata', () => (answered = true));
+      call.once('data', () => (answered = true));
+      // A timer of our own, cleared when the stream ends (grpc-js's waitForReady keeps its
+      // deadline timer running, and the process alive, after the call failed).
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              if (answered || client.getChannel().getConnectivityState(false) === load().connectivityState.READY) return;
+              timedOut = true;
+              call.cancel();
+            }, timeoutMs)
+          : undefined;
+      return { call, timedOut: () => timedOut, done: () => clearTimeout(timer) };
     };
     let current: grpc.ClientReadableStream<unknown> | undefined;
     let cancelled = false;
@@ -171,6 +177,7 @@ export class Connection {
         if (cancelled && !opts.signal?.aborted && !opened.timedOut()) return;
         throw failure(err, opened.timedOut());
       } finally {
+        opened.done();
         opts.signal?.removeEventListener('abort', onAbort);
         call.cancel();
       }
