@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, '..');
 const protoDir = path.join(root, 'proto');
 const dist = path.join(root, 'dist');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const { BUNDLE, CODE_CACHE, commandFiles, warmCodeCache } = require('./bundle-lib');
+const { BUNDLE, METAFILE, commandFiles, warmCodeCache } = require('./bundle-lib');
 
 function protoFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -228,9 +228,12 @@ async function bundle(manifest) {
     write: false,
     legalComments: 'none',
     logLevel: 'warning',
+    // Which modules the bundle holds (test/bundle.test.ts checks the libraries tcrictl runs on).
+    metafile: true,
     // Deterministic output: no absolute paths, no timestamps.
     absWorkingDir: root,
   });
+  writeAtomic(METAFILE, JSON.stringify(result.metafile));
   const body = asciiOnly(result.outputFiles[0].text);
   const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 16);
   // The id ties the code cache to this exact bundle (bin/loader.js).

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration } from '../src/cli/duration';
+import { parseDuration, parseGoDuration } from '../src/cli/duration';
 import { UsageError } from '../src/cli/errors';
 
 describe('parseDuration', () => {
@@ -19,6 +19,11 @@ describe('parseDuration', () => {
     ['0', 0],
     ['-1', -1000], // crictl: a timeout ≤ 0 means the default; the caller decides
     ['-1s', -1000],
+    ['.5s', 500],
+    ['1.s', 1000],
+    ['1\u00b5s', 0.001],
+    ['1\u03bcs', 0.001],
+    ['+2s', 2000],
   ];
   for (const [text, ms] of cases) {
     it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => assert.equal(parseDuration(text, '-t'), ms));
@@ -31,5 +36,27 @@ describe('parseDuration', () => {
         (err: unknown) => err instanceof UsageError && err.exitCode === 2 && err.message.includes('-t/--timeout') && err.message.includes(JSON.stringify(bad)),
       );
     });
+  }
+});
+
+describe('parseGoDuration (Go time.ParseDuration)', () => {
+  const good: Array<[string, number]> = [
+    ['1h30m', 5400e9],
+    ['1.5s', 1.5e9],
+    ['.5s', 0.5e9],
+    ['1.s', 1e9],
+    ['250ms', 250e6],
+    ['3us', 3e3],
+    ['3\u00b5s', 3e3],
+    ['3\u03bcs', 3e3],
+    ['1ns', 1],
+    ['-1m', -60e9],
+    ['+1m', 60e9],
+    ['0', 0],
+    ['-0', 0],
+  ];
+  for (const [text, ns] of good) it(`reads ${JSON.stringify(text)} as ${ns} ns`, () => assert.equal(parseGoDuration(text), ns));
+  for (const bad of ['', '10', '5x', '.', '.s', '-', '1 s', 's', '1h 2m']) {
+    it(`rejects ${JSON.stringify(bad)} as Go does`, () => assert.equal(parseGoDuration(bad), undefined));
   }
 });

@@ -1,10 +1,13 @@
 /**
  * The one base command: crictl's global flags, settings resolved in crictl's
- * precedence (flag > env > config file > auto-detection), and lazily created,
- * injectable CRI clients.
+ * precedence (flag > env > config file > auto-detection), lazily created CRI
+ * clients, and the two seams tests use to run a command in process (gh's
+ * Factory and IOStreams): `connectionFactory` makes the connections, and
+ * `io` holds the streams (io.ts).
  */
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from './command';
+import { ioStreams, type IOStreams } from './io';
 import { loadCrictlConfig, type CrictlConfig } from '../config/crictl-config';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';
 import { Connection, ImageClient, RuntimeClient } from '../cri/client';
@@ -63,18 +66,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected positionals!: string[];
   protected settings!: Settings;
   protected readonly signal: AbortSignal = processSignal();
+  /** The streams this command reads and writes (io.ts). */
+  protected readonly io: IOStreams = ioStreams();
   private connections = new Map<string, Connection>();
   private runtimePromise?: Promise<RuntimeClient>;
   private imagePromise?: Promise<ImageClient>;
 
   public override async init(): Promise<void> {
     await super.init();
-    const { args, argv, flags } = await this.parse({
-      flags: this.ctor.flags as never,
-      baseFlags: (this.ctor as unknown as typeof BaseCommand).baseFlags as never,
-      args: this.ctor.args as never,
-      strict: this.ctor.strict,
-    });
+    const { args, argv, flags } = await this.parse(this.ctor as never);
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
     this.positionals = argv as string[];
@@ -121,16 +121,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected debugLine(line: string): void {
-    if (this.settings?.debug) process.stderr.write(`debug: ${line}\n`);
+    if (this.settings?.debug) this.io.err.write(`debug: ${line}\n`);
   }
 
   protected warnLine(line: string): void {
-    process.stderr.write(`tcrictl: warning: ${line}\n`);
+    this.io.err.write(`tcrictl: warning: ${line}\n`);
   }
 
   /** Writes to stdout, adding the trailing newline tables and JSON end with. */
   protected print(text: string): void {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.io.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
@@ -138,7 +138,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return super.finally(err);
   }
 
-  // Errors are reported by bin/run.js (errors.ts), in one place.
+  // Errors are reported by main.ts (errors.ts), in one place; oclif's catch would set the exit code.
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     throw err;
   }

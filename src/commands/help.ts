@@ -1,5 +1,5 @@
 import { Args, Command } from '../cli/command';
-import { showCommandHelp } from '../cli/main';
+import { showHelp } from '../cli/oclif-runtime';
 
 /** crictl's `help [COMMAND]`: the same text as `[COMMAND] --help`. */
 export default class Help extends Command {
@@ -11,7 +11,7 @@ export default class Help extends Command {
   };
 
   async run(): Promise<void> {
-    const { argv } = await this.parse({ args: Help.args as never, strict: false });
-    await showCommandHelp(argv as string[]);
+    const { argv } = await this.parse(Help);
+    await showHelp(this.config, argv as string[]);
   }
 }

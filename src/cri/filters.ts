@@ -4,8 +4,8 @@
  * (name/namespace regexps, --image, sorting by creation, -l/-n).
  * Pure functions, except the list* orchestrators that take the clients.
  */
-import { UsageError } from '../cli/errors';
 import type { ImageClient, RuntimeClient } from './client';
+import { InputError } from './input-error';
 import { normalizeImageRef } from './resolve';
 import type { Container, ContainerFilter, ContainerState, Image, Labels, PodSandbox, PodSandboxFilter, PodSandboxState } from './types';
 
@@ -23,7 +23,7 @@ export function parseLabels(values: readonly string[] | undefined): Labels | und
   const out: Labels = {};
   for (const s of values) {
     const pair = s.split('=');
-    if (pair.length !== 2) throw new UsageError(`incorrectly specified label: ${s}`, 'use --label key=value');
+    if (pair.length !== 2) throw new InputError(`incorrectly specified label: ${s}`, 'use --label key=value');
     out[pair[0]] = pair[1];
   }
   return out;
@@ -35,7 +35,7 @@ export function compileRegex(pattern: string | undefined, flag: string): RegExp 
   try {
     return new RegExp(pattern);
   } catch (err) {
-    throw new UsageError(`${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new InputError(`${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
   }
 }
 
@@ -48,7 +48,7 @@ const CONTAINER_STATES: Record<string, ContainerState> = {
 
 export function parseContainerState(s: string): ContainerState {
   const st = CONTAINER_STATES[s.toLowerCase()];
-  if (!st) throw new UsageError('--state should be one of created, running, exited or unknown');
+  if (!st) throw new InputError('--state should be one of created, running, exited or unknown');
   return st;
 }
 
@@ -56,7 +56,7 @@ export function parsePodState(s: string): PodSandboxState {
   const v = s.toLowerCase();
   if (v === 'ready') return 'SANDBOX_READY';
   if (v === 'notready') return 'SANDBOX_NOTREADY';
-  throw new UsageError('--state should be ready or notready');
+  throw new InputError('--state should be ready or notready');
 }
 
 export interface ContainerListOptions {
@@ -282,7 +282,7 @@ export function applyImageFilters(images: Image[], filters: readonly string[] | 
         const name = repoDigestPair(i.repoDigests)[0];
         return (re ? re.test(name) : true) || name === value;
       });
-    } else throw new UsageError(`unknown filter flag: ${f}`, 'use dangling=, reference=, before= or since=');
+    } else throw new InputError(`unknown filter flag: ${f}`, 'use dangling=, reference=, before= or since=');
   }
   return list;
 }
