@@ -51,10 +51,10 @@ function readCodeCache(file, source) {
  */
 function cacheKind(argv) {
   // `help [COMMAND]` is crictl's spelling of `[COMMAND] --help`.
-  if (argv.length === 0 || argv[0] === '--version' || argv[0] === 'help') return 'help';
+  if (argv.length === 0 || argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'help') return 'help';
   for (const a of argv) {
     if (a === '--') break;
-    if (a === '--help') return 'help';
+    if (a === '--help' || a === '-h') return 'help';
   }
   return 'commands';
 }

@@ -106,9 +106,13 @@ describe('usage errors and flag placement', () => {
     assertCleanFailure(r, 2, /tcp endpoints are not supported/);
   });
 
-  it('an explicitly empty -r: exit 2', async () => {
-    const r = await runCli(['version', '-r', '']);
-    assertCleanFailure(r, 2, /--runtime-endpoint is set but empty/);
+  it('an empty -r means unset, as in crictl: the runtime is auto-detected', async () => {
+    const f = await fake({ version: { runtimeName: 'detected' } });
+    for (const argv of [['version', '-r', ''], ['--runtime-endpoint=', 'version']]) {
+      const r = await runCli(argv, { env: { TCRICTL_ENDPOINTS: f.endpoint } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /RuntimeName:  detected/);
+    }
   });
 
   it('global flags after the command and its args (version -r X)', async () => {
@@ -220,5 +224,46 @@ describe('the client factory seam (BaseCommand.connectionFactory)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^CONTAINER {11}IMAGE {21,}CREATED/);
+  });
+});
+
+describe('flag values crictl refuses or that make no sense (issues 10 and 12)', () => {
+  it('a negative -t is a usage error; -t 0 means the default', async () => {
+    const f = await fake();
+    assertCleanFailure(await runCli(['-t', '-1', 'version', '-r', f.endpoint]), 2, /^tcrictl: -t\/--timeout: "-1" is negative$/);
+    assertCleanFailure(await runCli(['version', '-r', f.endpoint, '--timeout=-2s']), 2, /"-2s" is negative/);
+    const zero = await runCli(['version', '-r', f.endpoint, '-t', '0']);
+    assert.equal(zero.code, 0, zero.stderr);
+  });
+
+  it('negative counts are usage errors: --last -5, --tail -2, --limit-bytes -3', async () => {
+    const f = await fake();
+    assertCleanFailure(await runCli(['ps', '-r', f.endpoint, '--last', '-5']), 2, /--last: expected an integer greater than or equal to 0 but received: -5/);
+    assertCleanFailure(await runCli(['pods', '-r', f.endpoint, '-n', '-1']), 2, /--last: expected an integer greater than or equal to 0/);
+    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--tail', '-2', 'app']), 2, /--tail: expected an integer greater than or equal to -1 but received: -2/);
+    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--limit-bytes', '-3', 'app']), 2, /--limit-bytes: expected an integer greater than or equal to -1/);
+    assert.deepEqual(f.calls, [], 'nothing was asked of the runtime');
+  });
+
+  it('logs --tail app names the missing value of --tail, not a missing container', async () => {
+    const r = await runCli(['logs', '--tail', 'app']);
+    assertCleanFailure(r, 2, /^tcrictl: --tail: expected an integer but received: app$/);
+  });
+
+  it('a mistyped --state gets a hint like every other error', async () => {
+    const f = await fake();
+    const ps = await runCli(['ps', '-r', f.endpoint, '--state', 'runing']);
+    assertCleanFailure(ps, 2, /--state should be one of created, running, exited or unknown/);
+    assert.match(ps.stderr, /\n  hint: did you mean --state running\?\n$/);
+    const pods = await runCli(['pods', '-r', f.endpoint, '-s', 'redy']);
+    assertCleanFailure(pods, 2, /--state should be ready or notready/);
+    assert.match(pods.stderr, /hint: did you mean --state ready\?/);
+    assert.match((await runCli(['ps', '-r', f.endpoint, '-s', 'zzzzzzz'])).stderr, /hint: e\.g\. --state created/);
+  });
+
+  it('-t 1ns: the timeout is named as Go names it, not as 9.999999999999999e-10s', async () => {
+    const f = await fake({ overrides: { Version: { hang: true } } });
+    const r = await runCli(['version', '-r', f.endpoint, '-t', '1ns']);
+    assertCleanFailure(r, 1, /within 1ns$/);
   });
 });

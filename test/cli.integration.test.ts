@@ -32,7 +32,7 @@ describe('a runtime that never answers', () => {
   it('a hanging Version fails after -t 500ms, naming the timeout', async () => {
     const f = await fake({ overrides: { Version: { hang: true } } });
     const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
-    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assertCleanFailure(r, 1, /did not answer Version within 500ms/);
     assert.ok(r.stderr.includes(f.endpoint));
     assert.match(r.stderr, /-t\/--timeout/);
   });
@@ -40,7 +40,7 @@ describe('a runtime that never answers', () => {
   it('a server that accepts and never speaks HTTP/2 fails after the timeout too', async () => {
     const f = await fake({ mode: 'silent' });
     const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
-    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assertCleanFailure(r, 1, /did not answer Version within 500ms/);
     assert.ok(f.calls.includes('(connection)'), 'tcrictl did connect');
   });
 
@@ -124,12 +124,56 @@ describe('what only a real process shows', () => {
   it('piped stdin is never read as a missing argument: help shows the command list', async () => {
     const r = await withStdin(['help'], 'ps\n');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^A crictl-compatible CRI client/);
+    assert.match(r.stdout, /^NAME\n  tcrictl - client for CRI\n[^]*\nCOMMANDS\n/);
   });
 
   it('--version is oclif\'s', async () => {
     const r = await runCli(['--version']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^tcrictl\/\d+\.\d+\.\d+ linux-\w+ node-v\d+/);
+  });
+});
+
+describe("crictl's top level (issue 10): help and version as crictl spells them", () => {
+  it('tcrictl, help, -h and --help print the same root help: a NAME line first, the global options last', async () => {
+    const outs = await Promise.all([[], ['help'], ['-h'], ['--help']].map((a) => runCli(a)));
+    for (const r of outs) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal(r.stdout, outs[0].stdout);
+    }
+    const text = outs[0].stdout;
+    assert.match(text, /^NAME\n  tcrictl - client for CRI\n/);
+    const globals = text.slice(text.indexOf('GLOBAL OPTIONS'));
+    assert.ok(text.indexOf('GLOBAL OPTIONS') > text.indexOf('COMMANDS'), 'global options after the commands');
+    for (const flag of ['-c, --config', '-D, --debug', '-h, --help', '-i, --image-endpoint', '-r, --runtime-endpoint', '-t, --timeout', '-v, --version']) {
+      assert.ok(globals.includes(flag), `${flag} missing from GLOBAL OPTIONS`);
+    }
+  });
+
+  it('global flags before help and -h are accepted and change nothing', async () => {
+    const plain = await runCli(['--help']);
+    for (const argv of [['-r', 'unix:///x.sock', 'help'], ['-r', 'unix:///x.sock', '-h'], ['-D', '-t', '5s', '--help'], ['-r', 'unix:///x.sock']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, plain.stdout, argv.join(' '));
+    }
+  });
+
+  it('help ps -r X, tcrictl -r X help ps and ps -h show ps --help', async () => {
+    const want = await runCli(['ps', '--help']);
+    assert.match(want.stdout, /^List containers\./);
+    for (const argv of [['help', 'ps', '-r', 'X'], ['-r', 'X', 'help', 'ps'], ['ps', '-h'], ['help', 'ps', '--timeout=5s']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, want.stdout, argv.join(' '));
+    }
+  });
+
+  it('-v prints the version, as --version does', async () => {
+    const [v, version] = await Promise.all([runCli(['-v']), runCli(['--version'])]);
+    assert.equal(v.code, 0);
+    assert.equal(v.stdout, version.stdout);
+    assert.match(v.stdout, /^tcrictl\/\d+\.\d+\.\d+ /);
   });
 });

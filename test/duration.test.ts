@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration, parseGoDuration } from '../src/cli/duration';
+import { formatGoDuration, parseDuration, parseGoDuration } from '../src/cli/duration';
 import { UsageError } from '../src/cli/errors';
 
 describe('parseDuration', () => {
@@ -59,4 +59,26 @@ describe('parseGoDuration (Go time.ParseDuration)', () => {
   for (const bad of ['', '10', '5x', '.', '.s', '-', '1 s', 's', '1h 2m']) {
     it(`rejects ${JSON.stringify(bad)} as Go does`, () => assert.equal(parseGoDuration(bad), undefined));
   }
+});
+
+describe('formatGoDuration (Go time.Duration.String)', () => {
+  const cases: Array<[number, string]> = [
+    [0, '0s'],
+    [1e-6, '1ns'],
+    [0.0015, '1.5\u00b5s'],
+    [0.5, '500\u00b5s'],
+    [500, '500ms'],
+    [1.5, '1.5ms'],
+    [1000, '1s'],
+    [1500, '1.5s'],
+    [2000, '2s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+    [3_723_000.000001, '1h2m3.000000001s'],
+    [-1000, '-1s'],
+  ];
+  for (const [ms, text] of cases) it(`${ms} ms → ${text}`, () => assert.equal(formatGoDuration(ms), text));
+  it('round-trips with parseGoDuration', () => {
+    for (const text of ['1ns', '250ms', '1m30s', '1h0m0s', '1.5s']) assert.equal(formatGoDuration(parseGoDuration(text)! / 1e6), text);
+  });
 });

@@ -65,7 +65,9 @@ describe('resolveSettings', () => {
   });
 
   it('an explicitly empty -r is a usage error', () => {
-    assert.throws(() => resolveSettings({ 'runtime-endpoint': '' }, warn), (e: unknown) => e instanceof InputError && /--runtime-endpoint is set but empty/.test(e.message));
+    // crictl: an empty flag is not set, so detection (or the config file) decides.
+    assert.equal(resolveSettings({ 'runtime-endpoint': '' }, warn).runtimeEndpoint, undefined);
+    assert.throws(() => resolveSettings({ timeout: '-1' }, warn), (e: unknown) => e instanceof UsageError && /-t\/--timeout: "-1" is negative/.test(e.message));
   });
 
   it('a bad endpoint in the config file names the file', () => {

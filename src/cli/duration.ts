@@ -38,3 +38,25 @@ export function parseDuration(value: string, what: string): number {
   }
   return ns / 1e6;
 }
+
+/** `n / unit` in decimal, without float noise or trailing zeros (n, unit: integers). */
+function decimal(n: number, unit: number): string {
+  const whole = Math.floor(n / unit);
+  const frac = String(n % unit).padStart(String(unit).length - 1, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : String(whole);
+}
+
+/** Go's time.Duration.String() of `ms` milliseconds: 1ns, 1.5\u00b5s, 500ms, 2s, 1m30s, 1h0m0s. */
+export function formatGoDuration(ms: number): string {
+  let ns = Math.round(ms * 1e6);
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  ns = Math.abs(ns);
+  if (ns < 1e3) return `${sign}${ns}ns`;
+  if (ns < 1e6) return `${sign}${decimal(ns, 1e3)}\u00b5s`;
+  if (ns < 1e9) return `${sign}${decimal(ns, 1e6)}ms`;
+  const h = Math.floor(ns / 3600e9);
+  const m = Math.floor((ns % 3600e9) / 60e9);
+  const s = decimal(ns % 60e9, 1e9);
+  return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
+}

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { InputError } from '../cri/input-error';
 import { status as GrpcStatus } from '../cri/status';
+import { formatGoDuration } from './duration';
 import { errnoKind } from './errno';
 import { stdoutClosed } from './lifecycle';
 import { suggest } from './suggest';
@@ -104,7 +105,7 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
       return new CliError(`the runtime${where} is unavailable: ${details}`, { hint: DIAGNOSE_HINT });
     }
     case GrpcStatus.DEADLINE_EXCEEDED: {
-      const secs = ctx.timeoutMs !== undefined ? `${ctx.timeoutMs / 1000}s` : 'the timeout';
+      const secs = ctx.timeoutMs !== undefined ? formatGoDuration(ctx.timeoutMs) : 'the timeout';
       const what = ctx.method ? `${ctx.method} ` : '';
       return new CliError(`the runtime${where} did not answer ${what}within ${secs}`, {
         hint: `raise -t/--timeout if it is just slow; ${DIAGNOSE_HINT}`,

@@ -8,7 +8,8 @@
  * command that runs. Hooks are functions here too (TcrictlConfig.runHook):
  * oclif would require them from files.
  */
-import { Config, flush, loadHelpClass, ux, type Command, type Hook, type Interfaces } from '@oclif/core';
+import { Config, flush, Help, ux, type Command, type Hook, type Interfaces } from '@oclif/core';
+import { withoutGlobalFlags } from './argv';
 import { UsageError } from './errors';
 import { suggest } from './suggest';
 
@@ -95,30 +96,56 @@ export async function loadConfig(e: Embedded): Promise<Config> {
   return config;
 }
 
-/** oclif's rule: `--help` anywhere before a `--` asks for help. */
+/** oclif's rule, and crictl's `-h`: `--help` or `-h` anywhere before a `--` asks for help. */
 function asksForHelp(argv: string[]): boolean {
   for (const a of argv) {
-    if (a === '--help') return true;
+    if (a === '--help' || a === '-h') return true;
     if (a === '--') return false;
   }
   return false;
 }
 
+/** Only global flags (or nothing): `tcrictl`, `tcrictl -r X`. */
+function onlyGlobalFlags(argv: string[]): boolean {
+  return withoutGlobalFlags(argv).length === 0;
+}
+
 /**
  * What oclif's `run` does for a CLI like this one (no topics, no plugins to
- * load): `--version`, help, or the command. Not `run` itself: it would load a
- * fresh Config and lose TcrictlConfig's hooks.
+ * load): the version, help, or the command. Not `run` itself: it would load a
+ * fresh Config and lose TcrictlConfig's hooks. crictl's spellings too: `-v`
+ * for the version, `-h` for help, global flags before either.
  */
 export async function runOclif(argv: string[], e: Embedded): Promise<void> {
   const config = await loadConfig(e);
-  if (argv[0] === '--version') ux.stdout(config.userAgent);
-  else if (argv.length === 0 || asksForHelp(argv)) await showHelp(config, argv);
+  const first = withoutGlobalFlags(argv)[0];
+  if (first === '--version' || first === '-v') ux.stdout(config.userAgent);
+  else if (onlyGlobalFlags(argv) || asksForHelp(argv)) await showHelp(config, argv);
   else await config.runCommand(argv[0], argv.slice(1));
   await flush();
 }
 
-/** The help of one command, as `[COMMAND] --help` shows it (for help and exec, which read their own argv). */
+/**
+ * oclif's help with crictl's top: a NAME line first and the global options
+ * last (oclif lists them only under each command).
+ */
+class TcrictlHelp extends Help {
+  protected override async showRootHelp(): Promise<void> {
+    this.log(this.section('NAME', `${this.config.bin} - client for CRI`));
+    this.log('');
+    await super.showRootHelp();
+    const globals = this.config.commands.find((c) => Object.values(c.flags).some((f) => f.helpGroup === 'GLOBAL'));
+    const rows: Array<[string, string]> = Object.values(globals?.flags ?? {})
+      .filter((f) => f.helpGroup === 'GLOBAL')
+      .map((f) => [`${f.char ? `-${f.char}, ` : '    '}--${f.name}${f.type === 'option' ? '=<value>' : ''}`, `${f.env ? `[env: ${f.env}] ` : ''}${f.summary ?? ''}`]);
+    rows.push(['-h, --help', 'Show help (also: help [COMMAND]).'], ['-v, --version', 'Print the version.']);
+    rows.sort((a, b) => a[0].replace(/^-\w, /, '').trim().localeCompare(b[0].replace(/^-\w, /, '').trim()));
+    this.log(this.section('GLOBAL OPTIONS', this.renderList(rows, { indentation: 2, stripAnsi: this.opts.stripAnsi })));
+  }
+}
+
+/** The help of `argv` (root help, or one command's), global flags left out. */
 export async function showHelp(config: Config, argv: string[]): Promise<void> {
-  const Help = await loadHelpClass(config);
-  await new Help(config, config.pjson.oclif.helpOptions).showHelp(argv);
+  const subject = withoutGlobalFlags(argv).filter((a) => a !== '-h');
+  await new TcrictlHelp(config, config.pjson.oclif.helpOptions).showHelp(subject);
 }

@@ -6,6 +6,7 @@
  */
 import type { ImageClient, RuntimeClient } from './client';
 import { InputError } from './input-error';
+import { suggest } from '../cli/suggest';
 import { normalizeImageRef } from './resolve';
 import type { Container, ContainerFilter, ContainerState, Image, Labels, PodSandbox, PodSandboxFilter, PodSandboxState } from './types';
 
@@ -48,7 +49,7 @@ const CONTAINER_STATES: Record<string, ContainerState> = {
 
 export function parseContainerState(s: string): ContainerState {
   const st = CONTAINER_STATES[s.toLowerCase()];
-  if (!st) throw new InputError('--state should be one of created, running, exited or unknown');
+  if (!st) throw new InputError('--state should be one of created, running, exited or unknown', stateHint(s, Object.keys(CONTAINER_STATES)));
   return st;
 }
 
@@ -56,7 +57,12 @@ export function parsePodState(s: string): PodSandboxState {
   const v = s.toLowerCase();
   if (v === 'ready') return 'SANDBOX_READY';
   if (v === 'notready') return 'SANDBOX_NOTREADY';
-  throw new InputError('--state should be ready or notready');
+  throw new InputError('--state should be ready or notready', stateHint(s, ['ready', 'notready']));
+}
+
+function stateHint(typed: string, states: string[]): string {
+  const meant = suggest(typed.toLowerCase(), states);
+  return meant ? `did you mean --state ${meant}?` : `e.g. --state ${states[0]}`;
 }
 
 export interface ContainerListOptions {
