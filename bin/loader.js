@@ -40,21 +40,21 @@ function readCodeCache(file, source) {
 
 /**
  * Which of the bundle's two code caches suits this command line. V8 reads a
- * whole cache on every start, so the commands' cache leaves out oclif (only
- * help, `--version` and unknown commands evaluate it; see src/cli/main.ts)
- * and help has a cache of its own. Mirrors main.ts's routing cheaply, without
- * the manifest: an unknown command (or a `--help` that main.ts would protect
- * as exec's remote command) gets the wrong cache, which costs speed, never
- * correctness: V8 compiles whatever the cache lacks.
+ * whole cache on every start, so each holds only what its paths run: the
+ * commands' cache oclif's parser and the commands, the help cache oclif's
+ * help renderer (see src/cli/oclif-runtime.ts). Mirrors its routing cheaply,
+ * without the manifest: an unknown command (or a `--help` that main.ts would
+ * protect as exec's remote command) gets the wrong cache, which costs speed,
+ * never correctness: V8 compiles whatever the cache lacks.
  * @param {string[]} argv the arguments after the program's name
  * @returns {'help' | 'commands'}
  */
 function cacheKind(argv) {
   // `help [COMMAND]` is crictl's spelling of `[COMMAND] --help`.
-  if (argv.length === 0 || argv[0] === '--version' || argv[0] === 'help') return 'help';
+  if (argv.length === 0 || argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'help') return 'help';
   for (const a of argv) {
     if (a === '--') break;
-    if (a === '--help') return 'help';
+    if (a === '--help' || a === '-h') return 'help';
   }
   return 'commands';
 }
@@ -98,7 +98,6 @@ function wrap(source) {
 function loadBundle({ source, filename, dirname, cachedData, requireFn }) {
   const script = new vm.Script(wrap(source), { filename, cachedData });
   const mod = { exports: {}, filename, id: filename, loaded: false };
-  // oclif is not evaluated here (only on help paths: src/cli/main.ts, which skips its engine check).
   script.runInThisContext()(mod.exports, requireFn, mod, filename, dirname);
   mod.loaded = true;
   return {

@@ -38,7 +38,7 @@ function commandFiles(base) {
  * Runs the fresh bundle through the start-up paths of each cache kind and
  * saves V8's code for every function that ran, so a real start compiles
  * almost nothing. Each kind in a child process of its own (warm-cache.js):
- * the commands' cache must not carry help's oclif.
+ * the commands' cache must not carry oclif's help renderer.
  */
 function warmCodeCache() {
   for (const kind of CACHE_KINDS) {

@@ -7,9 +7,9 @@
 // commands against a canned CRI server (node:http2 on a temp socket that
 // answers every call with an empty or a fixed message), so the successful
 // gRPC path is cached too; for 'help', oclif's help and `--version`. One kind
-// per process: a process that ran help would put oclif, which V8 then reads on
-// every start, into the commands' cache. The commands' output is discarded
-// and their exit status does not matter.
+// per process: a process that ran help would put oclif's help renderer, which
+// V8 then reads on every start, into the commands' cache. The commands' output
+// is discarded and their exit status does not matter.
 const fs = require('node:fs');
 const http2 = require('node:http2');
 const os = require('node:os');

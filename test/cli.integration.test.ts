@@ -1,16 +1,14 @@
 /**
  * The CLI as a user runs it (a subprocess), against the in-process fake CRI
- * server: timeouts, unimplemented calls, non-CRI servers, Ctrl-C, usage errors
- * and where global flags may go. TCRICTL_HOST_ROOT is an empty temp dir, so
- * the host's own sockets and /etc/crictl.yaml are never read.
+ * server: what needs a real process — timeouts and hangs, Ctrl-C, piped stdin,
+ * oclif's own output (help, --version, unknown commands). The rest runs in
+ * process (cli-inprocess.integration.test.ts). TCRICTL_HOST_ROOT is an empty
+ * temp dir, so the host's own sockets and /etc/crictl.yaml are never read.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { status } from '@grpc/grpc-js';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { makeHostRoot, runCli, STACK_LINE, writeHostFile, type CliResult } from './fake/cli';
-import { defaultImages } from './fake/fake-cri';
+import { spawn } from 'node:child_process';
+import { binPath, cliEnv, collectOutput, runCli, STACK_LINE, type CliResult } from './fake/cli';
 import { fakeRuntimes } from './support/fakes';
 
 const fake = fakeRuntimes();
@@ -34,7 +32,7 @@ describe('a runtime that never answers', () => {
   it('a hanging Version fails after -t 500ms, naming the timeout', async () => {
     const f = await fake({ overrides: { Version: { hang: true } } });
     const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
-    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assertCleanFailure(r, 1, /did not answer Version within 500ms/);
     assert.ok(r.stderr.includes(f.endpoint));
     assert.match(r.stderr, /-t\/--timeout/);
   });
@@ -42,7 +40,7 @@ describe('a runtime that never answers', () => {
   it('a server that accepts and never speaks HTTP/2 fails after the timeout too', async () => {
     const f = await fake({ mode: 'silent' });
     const r = await runCli(['version', '-r', f.endpoint, '-t', '500ms']);
-    assertCleanFailure(r, 1, /did not answer Version within 0\.5s/);
+    assertCleanFailure(r, 1, /did not answer Version within 500ms/);
     assert.ok(f.calls.includes('(connection)'), 'tcrictl did connect');
   });
 
@@ -82,165 +80,100 @@ describe('a runtime that never answers', () => {
   });
 });
 
-describe('servers that are not (fully) CRI', () => {
-  it('grpc server without RuntimeService: says it is not a CRI endpoint', async () => {
-    const f = await fake({ mode: 'unrelated' });
-    const r = await runCli(['version', '-r', f.endpoint]);
-    assertCleanFailure(r, 1, /is not a CRI v1 endpoint/);
+describe('what only a real process shows', () => {
+  it('a mistyped command names the one that was meant: one line + hint, exit 2', async () => {
+    const r = await runCli(['pss']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "tcrictl: command pss not found\n  hint: did you mean 'tcrictl ps'? run 'tcrictl --help' for the list of commands\n");
   });
 
-  it('"unknown service runtime.v1.RuntimeService" (containerd without CRI): says it is not a CRI endpoint', async () => {
-    const f = await fake({ mode: 'go-unknown-service' });
-    const r = await runCli(['version', '-r', f.endpoint]);
-    assertCleanFailure(r, 1, /is not a CRI v1 endpoint: unknown service runtime\.v1\.RuntimeService/);
-    assert.match(r.stderr, /tcrictl diagnose/);
+  it('a command far from every known one gets no guess', async () => {
+    const r = await runCli(['zzzzzz']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "tcrictl: command zzzzzz not found\n  hint: run 'tcrictl --help' for the list of commands\n");
   });
 
-  it('one Unimplemented call (ListContainers): names the call, exit 1', async () => {
-    const f = await fake({ overrides: { ListContainers: { code: status.UNIMPLEMENTED, details: 'unknown method ListContainers for service runtime.v1.RuntimeService' } } });
-    const r = await runCli(['ps', '-r', f.endpoint]);
-    assertCleanFailure(r, 1, /does not implement ListContainers/);
-    assert.doesNotMatch(r.stderr, /not a CRI/);
+  it('a mistyped flag names the one that was meant (ps --al)', async () => {
+    const r = await runCli(['ps', '--al']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "tcrictl: Nonexistent flag: --al\n  hint: did you mean --all? see 'tcrictl ps --help'\n");
   });
 
-  it('NOT_FOUND from the runtime is passed on in its own words, exit 1', async () => {
-    const f = await fake({ overrides: { Status: { code: status.NOT_FOUND, details: 'no such thing' } } });
-    const r = await runCli(['info', '-r', f.endpoint]);
-    assertCleanFailure(r, 1, /no such thing/);
+  /** Runs tcrictl with `input` piped to its stdin. */
+  const withStdin = (argv: string[], input: string) => {
+    const child = spawn(process.execPath, [binPath(), ...argv], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.end(input);
+    return collectOutput(child, 20_000);
+  };
+
+  it('piped stdin is never read as a missing argument: logs says the container is missing', async () => {
+    const r = await withStdin(['logs'], 'app\n');
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "tcrictl: missing argument container (Container ID, unique ID prefix or name.)\n  hint: see 'tcrictl logs --help'\n");
+  });
+
+  it('piped stdin is never read as a missing argument: inspect without IDs still shows every container', async () => {
+    const f = await fake();
+    const piped = await withStdin(['inspect', '-r', f.endpoint], 'job\n');
+    const plain = await runCli(['inspect', '-r', f.endpoint]);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, plain.stdout);
+  });
+
+  it('piped stdin is never read as a missing argument: help shows the command list', async () => {
+    const r = await withStdin(['help'], 'ps\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^NAME\n  tcrictl - client for CRI\n[^]*\nCOMMANDS\n/);
+  });
+
+  it('--version is oclif\'s', async () => {
+    const r = await runCli(['--version']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^tcrictl\/\d+\.\d+\.\d+ linux-\w+ node-v\d+/);
   });
 });
 
-describe('connection failures with an explicit endpoint', () => {
-  it('a missing socket says so, exit 1', async () => {
-    const r = await runCli(['version', '-r', 'unix:///tmp/tcrictl-no-such-dir/x.sock']);
-    assertCleanFailure(r, 1, /socket \/tmp\/tcrictl-no-such-dir\/x\.sock does not exist/);
-  });
-});
-
-describe('usage errors and flag placement', () => {
-  it('a missing -c file: exit 2, names the file', async () => {
-    const r = await runCli(['version', '-c', '/tmp/tcrictl-no-such.yaml']);
-    assertCleanFailure(r, 2, /\/tmp\/tcrictl-no-such\.yaml does not exist/);
-  });
-
-  it('a missing CRI_CONFIG_FILE: exit 2', async () => {
-    const r = await runCli(['version'], { env: { CRI_CONFIG_FILE: '/tmp/tcrictl-no-such.yaml' } });
-    assertCleanFailure(r, 2, /tcrictl-no-such\.yaml/);
-  });
-
-  it('an invalid -c file: exit 2, names the bad key', async () => {
-    const root = makeHostRoot();
-    const p = writeHostFile(root, 'bad.yaml', 'bogus-key: 1\n');
-    const r = await runCli(['-c', p, 'version']);
-    assertCleanFailure(r, 2, /'bogus-key' is not valid/);
-  });
-
-  it('a bad -t: exit 2', async () => {
-    const r = await runCli(['version', '-t', 'soon']);
-    assertCleanFailure(r, 2, /-t\/--timeout: invalid duration "soon"/);
-  });
-
-  it('a bad -t before the command: exit 2', async () => {
-    const r = await runCli(['-t', '5x', 'version']);
-    assertCleanFailure(r, 2, /invalid duration "5x"/);
-  });
-
-  it('an unknown flag: exit 2, one line, no stack', async () => {
-    const r = await runCli(['version', '--bogus']);
-    assertCleanFailure(r, 2, /--bogus/);
-  });
-
-  it('tcp:// is refused clearly: exit 2', async () => {
-    const r = await runCli(['version', '-r', 'tcp://127.0.0.1:2375']);
-    assertCleanFailure(r, 2, /tcp endpoints are not supported/);
-  });
-
-  it('an explicitly empty -r: exit 2', async () => {
-    const r = await runCli(['version', '-r', '']);
-    assertCleanFailure(r, 2, /--runtime-endpoint is set but empty/);
-  });
-
-  it('global flags after the command and its args (version -r X)', async () => {
-    const f = await fake();
-    const r = await runCli(['version', '-r', f.endpoint, '-t', '5s']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^Version:  0\.1\.0\nRuntimeName:  fakecri\nRuntimeVersion:  v9\.9\.9\nRuntimeApiVersion:  v1\n$/);
-  });
-
-  it('global flags before the command (-r X -t 5s -D version)', async () => {
-    const f = await fake();
-    const r = await runCli(['-r', f.endpoint, '-t', '5s', '-D', 'version']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /RuntimeName:  fakecri/);
-    assert.match(r.stderr, /debug: .*connecting to unix:\/\//);
-  });
-
-  it('--runtime-endpoint=X before the command', async () => {
-    const f = await fake();
-    const r = await runCli([`--runtime-endpoint=${f.endpoint}`, 'version']);
-    assert.equal(r.code, 0, r.stderr);
-  });
-});
-
-describe('where the endpoint comes from', () => {
-  it('flag > CONTAINER_RUNTIME_ENDPOINT > config file', async () => {
-    const [a, b, c] = await Promise.all(['from-config', 'from-env', 'from-flag'].map((n) => fake({ version: { runtimeName: n } })));
-    const root = makeHostRoot();
-    writeHostFile(root, 'etc/crictl.yaml', `runtime-endpoint: ${a.endpoint}\n`);
-    const name = async (args: string[], env: Record<string, string> = {}) => {
-      const r = await runCli(args, { hostRoot: root, env });
+describe("crictl's top level (issue 10): help and version as crictl spells them", () => {
+  it('tcrictl, help, -h and --help print the same root help: a NAME line first, the global options last', async () => {
+    const outs = await Promise.all([[], ['help'], ['-h'], ['--help']].map((a) => runCli(a)));
+    for (const r of outs) {
       assert.equal(r.code, 0, r.stderr);
-      return /RuntimeName:  (\S+)/.exec(r.stdout)?.[1];
-    };
-    assert.equal(await name(['version']), 'from-config');
-    assert.equal(await name(['version'], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-env');
-    assert.equal(await name(['version', '-r', c.endpoint], { CONTAINER_RUNTIME_ENDPOINT: b.endpoint }), 'from-flag');
+      assert.equal(r.stderr, '');
+      assert.equal(r.stdout, outs[0].stdout);
+    }
+    const text = outs[0].stdout;
+    assert.match(text, /^NAME\n  tcrictl - client for CRI\n/);
+    const globals = text.slice(text.indexOf('GLOBAL OPTIONS'));
+    assert.ok(text.indexOf('GLOBAL OPTIONS') > text.indexOf('COMMANDS'), 'global options after the commands');
+    for (const flag of ['-c, --config', '-D, --debug', '-h, --help', '-i, --image-endpoint', '-r, --runtime-endpoint', '-t, --timeout', '-v, --version']) {
+      assert.ok(globals.includes(flag), `${flag} missing from GLOBAL OPTIONS`);
+    }
   });
 
-  it('images: -i / IMAGE_SERVICE_ENDPOINT name the image service; without them it is the runtime endpoint', async () => {
-    const runtime = await fake();
-    const images = await fake({ workload: { pods: [], containers: [], images: [...defaultImages(), { ...defaultImages()[0], id: `sha256:${'e'.repeat(64)}`, repoTags: ['only-on-image-service:1'] }] } });
-    const tags = async (args: string[], env: Record<string, string> = {}) => {
-      const r = await runCli(['images', ...args], { env });
-      assert.equal(r.code, 0, r.stderr);
-      return r.stdout;
-    };
-    assert.doesNotMatch(await tags(['-r', runtime.endpoint]), /only-on-image-service/);
-    assert.match(await tags(['-r', runtime.endpoint, '-i', images.endpoint]), /only-on-image-service/);
-    assert.match(await tags(['-r', runtime.endpoint], { IMAGE_SERVICE_ENDPOINT: images.endpoint }), /only-on-image-service/);
-    assert.ok(images.calls.includes('ListImages'));
+  it('global flags before help and -h are accepted and change nothing', async () => {
+    const plain = await runCli(['--help']);
+    for (const argv of [['-r', 'unix:///x.sock', 'help'], ['-r', 'unix:///x.sock', '-h'], ['-D', '-t', '5s', '--help'], ['-r', 'unix:///x.sock']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, plain.stdout, argv.join(' '));
+    }
   });
 
-  it('/etc/crictl.yaml under the host root is honoured, and nothing is probed', async () => {
-    const good = await fake({ version: { runtimeName: 'configured' } });
-    const other = await fake({ version: { runtimeName: 'candidate' } });
-    const root = makeHostRoot();
-    writeHostFile(root, 'etc/crictl.yaml', `runtime-endpoint: ${good.endpoint}\ntimeout: 3\n`);
-    const r = await runCli(['version'], { hostRoot: root, env: { TCRICTL_ENDPOINTS: other.endpoint } });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, '');
-    assert.match(r.stdout, /RuntimeName:  configured/);
-    assert.deepEqual(other.calls, []);
+  it('help ps -r X, tcrictl -r X help ps and ps -h show ps --help', async () => {
+    const want = await runCli(['ps', '--help']);
+    assert.match(want.stdout, /^List containers\./);
+    for (const argv of [['help', 'ps', '-r', 'X'], ['-r', 'X', 'help', 'ps'], ['ps', '-h'], ['help', 'ps', '--timeout=5s']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, want.stdout, argv.join(' '));
+    }
   });
 
-  it('a broken default /etc/crictl.yaml is ignored with one warning (as crictl ignores it)', async () => {
-    const f = await fake();
-    const root = makeHostRoot();
-    writeHostFile(root, 'etc/crictl.yaml', 'bogus-key: 1\n');
-    const r = await runCli(['version', '-r', f.endpoint], { hostRoot: root });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(lines(r.stderr).length, 1);
-    assert.match(r.stderr, /warning: .*bogus-key/);
-  });
-
-  it('-c names a config in another place', async () => {
-    const f = await fake({ version: { runtimeName: 'via-c' } });
-    const dir = makeHostRoot();
-    const p = path.join(dir, 'my.yaml');
-    fs.writeFileSync(p, `runtime-endpoint: ${f.endpoint}\n`);
-    const r = await runCli(['-c', p, 'version']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /RuntimeName:  via-c/);
+  it('-v prints the version, as --version does', async () => {
+    const [v, version] = await Promise.all([runCli(['-v']), runCli(['--version'])]);
+    assert.equal(v.code, 0);
+    assert.equal(v.stdout, version.stdout);
+    assert.match(v.stdout, /^tcrictl\/\d+\.\d+\.\d+ /);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Endpoint auto-detection through the real CLI: candidates that are missing,
+ * Endpoint auto-detection through the CLI (run in process, as the binary
+ * runs it: test/support/in-process.ts): candidates that are missing,
  * stale (connection refused), not CRI, or silent come before a good one, and
  * the good one is used with no noise. Candidate lists come from
  * TCRICTL_ENDPOINTS or from the layout under TCRICTL_HOST_ROOT.
@@ -7,7 +8,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { makeHostRoot, makeStaleSocket, runCli, STACK_LINE, writeHostFile } from './fake/cli';
+import { makeHostRoot, makeStaleSocket, STACK_LINE, writeHostFile } from './fake/cli';
+import { runCliInProcess as runCli } from './support/in-process';
 import { type FakeCri } from './fake/fake-cri';
 import { fakeRuntimes } from './support/fakes';
 

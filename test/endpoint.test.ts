@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../src/cli/errors';
+import { InputError } from '../src/cri/input-error';
 import { candidateEndpoints, kubeletEndpoints, normalizeEndpoint } from '../src/cri/endpoint';
 import { makeHostRoot, writeHostFile } from './fake/cli';
 
 function usageError(re: RegExp) {
-  return (err: unknown) => err instanceof UsageError && err.exitCode === 2 && re.test(err.message) && !!err.hint;
+  return (err: unknown) => err instanceof InputError && re.test(err.message) && !!err.hint;
 }
 
 describe('normalizeEndpoint', () => {

@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '../src/cri/status';
-import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure } from '../src/cli/errors';
+import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure, type ReportContext } from '../src/cli/errors';
 import { RpcError } from '../src/cri/client';
+import { InputError } from '../src/cri/input-error';
 import { STACK_LINE } from './fake/cli';
 
 const EP = 'unix:///run/containerd/containerd.sock';
@@ -10,7 +11,7 @@ const dial = (errno: string, p = '/run/containerd/containerd.sock') =>
   `No connection established. Last error: Error: connect ${errno} ${p}. Resolution note: `;
 
 /** Runs reportError, capturing stderr and the exit code it sets; restores both. */
-function report(err: unknown, debug = false): { stderr: string; exitCode: number | undefined } {
+function report(err: unknown, ctx: ReportContext = {}): { stderr: string; exitCode: number | undefined } {
   const write = process.stderr.write;
   const savedCode = process.exitCode;
   let stderr = '';
@@ -20,7 +21,7 @@ function report(err: unknown, debug = false): { stderr: string; exitCode: number
     return true;
   }) as typeof process.stderr.write;
   try {
-    reportError(err, debug);
+    reportError(err, ctx);
     return { stderr, exitCode: process.exitCode as number | undefined };
   } finally {
     process.stderr.write = write;
@@ -81,7 +82,7 @@ describe('fromGrpcError', () => {
   it('deadline: names the call and the timeout, suggests -t', () => {
     const e = fromGrpcError({ name: 'E', message: '', code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded after 0.501s' }, ctx);
     assert.equal(e.exitCode, 1);
-    assert.match(e.message, /did not answer ListContainers within 0\.5s/);
+    assert.match(e.message, /did not answer ListContainers within 500ms/);
     assert.match(e.hint ?? '', /-t\/--timeout/);
   });
 
@@ -161,10 +162,16 @@ describe('reportError', () => {
     assert.match(r.stderr, /^tcrictl: Nonexistent flag: --bogus\n  hint: see 'tcrictl <command> --help'\n$/);
   });
 
-  it('oclif exit 0 (e.g. --help via an error path) prints nothing', () => {
-    const r = report(Object.assign(new Error('EEXIT: 0'), { oclif: { exit: 0 } }));
-    assert.equal(r.stderr, '');
-    assert.equal(r.exitCode, 0);
+  it('an unknown flag close to a known one names it in the hint', () => {
+    const err = Object.assign(new Error('Nonexistent flag: --al\nSee more help with --help'), { oclif: { exit: 2 }, flags: ['--al'] });
+    const r = report(err, { command: 'ps', flags: ['all', 'name', 'quiet'] });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stderr, "tcrictl: Nonexistent flag: --al\n  hint: did you mean --all? see 'tcrictl ps --help'\n");
+  });
+
+  it('an unknown flag far from every known one gets the plain hint', () => {
+    const err = Object.assign(new Error('Nonexistent flag: --zzzz\nSee more help with --help'), { oclif: { exit: 2 }, flags: ['--zzzz'] });
+    assert.equal(report(err, { command: 'ps', flags: ['all', 'name'] }).stderr, "tcrictl: Nonexistent flag: --zzzz\n  hint: see 'tcrictl ps --help'\n");
   });
 
   it('ExitCode carries a remote exit status and its message', () => {
@@ -176,11 +183,18 @@ describe('reportError', () => {
     const quiet = report(new TypeError('x is undefined'));
     assert.equal(quiet.stderr, 'tcrictl: x is undefined\n');
     assert.equal(quiet.exitCode, 1);
-    const debug = report(new TypeError('x is undefined'), true);
+    const debug = report(new TypeError('x is undefined'), { debug: true });
     assert.match(debug.stderr, STACK_LINE);
   });
 
   it('a thrown non-Error value still gives one line', () => {
     assert.deepEqual(report('boom'), { stderr: 'tcrictl: boom\n', exitCode: 1 });
+  });
+});
+
+describe('reportError: input the CRI layer cannot use', () => {
+  it('an InputError (bad endpoint, filter, empty ID) is a usage error: exit 2, with its hint', () => {
+    const r = report(new InputError('--runtime-endpoint is set but empty', 'give a socket'));
+    assert.deepEqual(r, { stderr: 'tcrictl: --runtime-endpoint is set but empty\n  hint: give a socket\n', exitCode: 2 });
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliError, UsageError } from '../src/cli/errors';
+import { CliError } from '../src/cli/errors';
+import { InputError } from '../src/cri/input-error';
 import type { RuntimeClient } from '../src/cri/client';
 import {
   applyImageFilters,
@@ -60,7 +61,7 @@ describe('parseLabels', () => {
   });
   it("rejects anything but exactly one '=' with crictl's message, as a usage error", () => {
     for (const bad of ['foo', 'a=b=c']) {
-      assert.throws(() => parseLabels([bad]), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && e.message === `incorrectly specified label: ${bad}`);
+      assert.throws(() => parseLabels([bad]), (e: unknown) => e instanceof InputError && e.message === `incorrectly specified label: ${bad}`);
     }
   });
 });
@@ -69,7 +70,7 @@ describe('compileRegex', () => {
   it('compiles, treats empty as no filter, and turns a bad pattern into a usage error', () => {
     assert.ok(compileRegex('^app$', '--name')!.test('app'));
     assert.equal(compileRegex('', '--name'), undefined);
-    assert.throws(() => compileRegex('(', '--name'), (e: unknown) => e instanceof UsageError && /--name: invalid regular expression/.test(e.message));
+    assert.throws(() => compileRegex('(', '--name'), (e: unknown) => e instanceof InputError && /--name: invalid regular expression/.test(e.message));
   });
 });
 
@@ -90,7 +91,7 @@ describe('containerFilter (what crictl sends)', () => {
   it('-l and -n drop the state filter, even an explicit --state', () => {
     assert.deepEqual(containerFilter({ latest: true }), {});
     assert.deepEqual(containerFilter({ last: 3, state: 'exited' }), {});
-    assert.throws(() => containerFilter({ last: 3, state: 'bogus' }), UsageError);
+    assert.throws(() => containerFilter({ last: 3, state: 'bogus' }), InputError);
   });
   it('-n 0 (unlimited) and negative -n keep the default', () => {
     assert.deepEqual(containerFilter({ last: 0 }), { state: { state: 'CONTAINER_RUNNING' } });
@@ -249,6 +250,6 @@ describe('applyImageFilters (images -f)', () => {
     assert.deepEqual(ids(applyImageFilters(sorted, ['dangling=false', 'since=d:1'])), ['sha256:a1', 'sha256:b2']);
   });
   it('an unknown filter is a usage error, even on an empty list', () => {
-    assert.throws(() => applyImageFilters([], ['label=x']), (e: unknown) => e instanceof CliError && e.exitCode === 2 && /unknown filter flag: label=x/.test(e.message));
+    assert.throws(() => applyImageFilters([], ['label=x']), (e: unknown) => e instanceof InputError && /unknown filter flag: label=x/.test(e.message));
   });
 });

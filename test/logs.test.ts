@@ -16,7 +16,7 @@ import { LogReader } from '../src/logs/reader';
 import { Kind, newRecord, parseLine, STDERR, STDOUT } from '../src/logs/record';
 import { LogSink, type Target } from '../src/logs/sink';
 import { tailStart } from '../src/logs/tail';
-import { formatFixed, parseGoDuration, parseRfc3339, parseSince } from '../src/logs/timestamp';
+import { formatFixed, parseRfc3339, parseSince } from '../src/logs/timestamp';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tcrictl-logs-test-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -81,15 +81,6 @@ describe('timestamps and --since', () => {
     assert.equal(formatFixed('2024-05-01T10:00:00.123456789Z'), '2024-05-01T10:00:00.123456789Z');
     assert.equal(formatFixed('2024-05-01T10:00:00.1+00:00'), '2024-05-01T10:00:00.100000000Z');
     assert.equal(formatFixed('2024-05-01T12:00:00.1+02:00'), '2024-05-01T12:00:00.100000000+02:00');
-  });
-
-  it('reads Go durations', () => {
-    assert.equal(parseGoDuration('1h30m'), 5400e9);
-    assert.equal(parseGoDuration('1.5s'), 1.5e9);
-    assert.equal(parseGoDuration('250ms'), 250e6);
-    assert.equal(parseGoDuration('0'), 0);
-    assert.equal(parseGoDuration('10'), undefined);
-    assert.equal(parseGoDuration('5x'), undefined);
   });
 
   it('accepts a duration, an RFC3339 time, a local date and a Unix timestamp', () => {

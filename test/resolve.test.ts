@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliError, UsageError } from '../src/cli/errors';
+import { CliError } from '../src/cli/errors';
+import { InputError } from '../src/cri/input-error';
 import type { ImageClient, RuntimeClient } from '../src/cri/client';
 import { mapLimit, normalizeImageRef, notFoundAs, pick, resolveContainers, resolveImage, resolvePods } from '../src/cri/resolve';
 import type { Container, Image } from '../src/cri/types';
@@ -34,7 +35,7 @@ describe('pick', () => {
   it('a name shared by two live objects is ambiguous; an unknown one says so; empty is a usage error', () => {
     assert.throws(() => choose('db'), /"db" matches 2 containers/);
     assert.throws(() => choose('nope'), /no container matches "nope" \(by ID, ID prefix or name\)/);
-    assert.throws(() => choose(''), UsageError);
+    assert.throws(() => choose(''), InputError);
   });
   it('a hex name that is also another object\'s ID prefix is refused, not guessed', () => {
     const hexy: Item[] = [

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSettings } from '../src/cli/base-command';
 import { UsageError } from '../src/cli/errors';
+import { InputError } from '../src/cri/input-error';
 import { makeHostRoot, writeHostFile } from './fake/cli';
 
 describe('resolveSettings', () => {
@@ -64,12 +65,14 @@ describe('resolveSettings', () => {
   });
 
   it('an explicitly empty -r is a usage error', () => {
-    assert.throws(() => resolveSettings({ 'runtime-endpoint': '' }, warn), (e: unknown) => e instanceof UsageError && /--runtime-endpoint is set but empty/.test(e.message));
+    // crictl: an empty flag is not set, so detection (or the config file) decides.
+    assert.equal(resolveSettings({ 'runtime-endpoint': '' }, warn).runtimeEndpoint, undefined);
+    assert.throws(() => resolveSettings({ timeout: '-1' }, warn), (e: unknown) => e instanceof UsageError && /-t\/--timeout: "-1" is negative/.test(e.message));
   });
 
   it('a bad endpoint in the config file names the file', () => {
     defaultConfig('runtime-endpoint: tcp://1.2.3.4:1\n');
-    assert.throws(() => resolveSettings({}, warn), (e: unknown) => e instanceof UsageError && e.message.includes(path.join(root, 'etc/crictl.yaml')));
+    assert.throws(() => resolveSettings({}, warn), (e: unknown) => e instanceof InputError && e.message.includes(path.join(root, 'etc/crictl.yaml')));
   });
 
   it('timeout: -t 0 and config timeout 0 mean the 2 s default', () => {

@@ -40,3 +40,23 @@ export function reorderGlobalFlags(argv: string[]): string[] {
   if (command.startsWith('-')) return argv; // `--help`, `--version`: leave to oclif
   return [command, ...globals, ...rest];
 }
+
+/**
+ * The command line without its global flags and their values, for help:
+ * `tcrictl -r X help ps` and `tcrictl help ps -r X` describe `ps` (crictl
+ * accepts global flags there), and the value X is no command name.
+ */
+export function withoutGlobalFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = globalFlagName(a);
+    if (!name) out.push(a);
+    else if (name !== '--debug' && !hasInlineValue(a)) i++;
+  }
+  return out;
+}

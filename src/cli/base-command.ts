@@ -1,16 +1,21 @@
 /**
  * The one base command: crictl's global flags, settings resolved in crictl's
- * precedence (flag > env > config file > auto-detection), and lazily created,
- * injectable CRI clients.
+ * precedence (flag > env > config file > auto-detection), lazily created CRI
+ * clients, and the two seams tests use to run a command in process (gh's
+ * Factory and IOStreams): `connectionFactory` makes the connections, and
+ * `io` holds the streams (io.ts).
  */
 import type { Interfaces } from '@oclif/core';
-import { Command, Flags } from './command';
+import { Command } from './command';
+import { globalFlags } from './global-flags';
+import { ioStreams, type IOStreams } from './io';
 import { loadCrictlConfig, type CrictlConfig } from '../config/crictl-config';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';
 import { Connection, ImageClient, RuntimeClient } from '../cri/client';
 import { detectRuntime, normalizeEndpoint } from '../cri/endpoint';
 import { processSignal } from './lifecycle';
 import { parseDuration } from './duration';
+import { UsageError } from './errors';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -28,32 +33,7 @@ export interface Settings {
 export type ConnectionFactory = (endpoint: string, timeoutMs: number) => Connection;
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static override baseFlags = {
-    'runtime-endpoint': Flags.string({
-      char: 'r',
-      env: 'CONTAINER_RUNTIME_ENDPOINT',
-      helpGroup: 'GLOBAL',
-      summary: 'Runtime endpoint, e.g. unix:///run/containerd/containerd.sock (default: auto-detect).',
-    }),
-    'image-endpoint': Flags.string({
-      char: 'i',
-      env: 'IMAGE_SERVICE_ENDPOINT',
-      helpGroup: 'GLOBAL',
-      summary: 'Image service endpoint (default: the runtime endpoint).',
-    }),
-    config: Flags.string({
-      char: 'c',
-      env: 'CRI_CONFIG_FILE',
-      helpGroup: 'GLOBAL',
-      summary: 'Config file in crictl format [default: /etc/crictl.yaml].',
-    }),
-    timeout: Flags.string({
-      char: 't',
-      helpGroup: 'GLOBAL',
-      summary: 'Timeout for connecting and for each call: 2s, 500ms, 1m or plain seconds [default: 2s].',
-    }),
-    debug: Flags.boolean({ char: 'D', helpGroup: 'GLOBAL', summary: 'Show what tcrictl tries (endpoints, calls) on stderr.' }),
-  };
+  static override baseFlags = globalFlags;
 
   static connectionFactory: ConnectionFactory = (endpoint, timeoutMs) => new Connection(endpoint, timeoutMs);
 
@@ -63,18 +43,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected positionals!: string[];
   protected settings!: Settings;
   protected readonly signal: AbortSignal = processSignal();
+  /** The streams this command reads and writes (io.ts). */
+  protected readonly io: IOStreams = ioStreams();
   private connections = new Map<string, Connection>();
   private runtimePromise?: Promise<RuntimeClient>;
   private imagePromise?: Promise<ImageClient>;
 
   public override async init(): Promise<void> {
     await super.init();
-    const { args, argv, flags } = await this.parse({
-      flags: this.ctor.flags as never,
-      baseFlags: (this.ctor as unknown as typeof BaseCommand).baseFlags as never,
-      args: this.ctor.args as never,
-      strict: this.ctor.strict,
-    });
+    const { args, argv, flags } = await this.parse(this.ctor as never);
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
     this.positionals = argv as string[];
@@ -121,16 +98,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected debugLine(line: string): void {
-    if (this.settings?.debug) process.stderr.write(`debug: ${line}\n`);
+    if (this.settings?.debug) this.io.err.write(`debug: ${line}\n`);
   }
 
   protected warnLine(line: string): void {
-    process.stderr.write(`tcrictl: warning: ${line}\n`);
+    this.io.err.write(`tcrictl: warning: ${line}\n`);
   }
 
   /** Writes to stdout, adding the trailing newline tables and JSON end with. */
   protected print(text: string): void {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.io.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
@@ -138,7 +115,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return super.finally(err);
   }
 
-  // Errors are reported by bin/run.js (errors.ts), in one place.
+  // Errors are reported by main.ts (errors.ts), in one place; oclif's catch would set the exit code.
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     throw err;
   }
@@ -162,10 +139,13 @@ export function resolveSettings(flags: GlobalFlagValues, warn: (line: string) =>
   let timeoutMs = 2000;
   if (flags.timeout !== undefined) {
     timeoutMs = parseDuration(flags.timeout, '-t/--timeout');
-    if (timeoutMs <= 0) timeoutMs = 2000;
+    if (timeoutMs < 0) throw new UsageError(`-t/--timeout: "${flags.timeout}" is negative`, '0 (or no -t) means the default, 2s');
+    // crictl: 0 means the default.
+    if (timeoutMs === 0) timeoutMs = 2000;
   } else if (config.timeoutSeconds !== undefined && config.timeoutSeconds > 0) timeoutMs = config.timeoutSeconds * 1000;
   const pick = (flag: string | undefined, file: string | undefined, what: string) => {
-    if (flag !== undefined) return normalizeEndpoint(flag, what);
+    // crictl: an empty flag (`--runtime-endpoint=`) is not set.
+    if (flag) return normalizeEndpoint(flag, what);
     if (file) return normalizeEndpoint(file, `${what} in ${configFile}`);
     return undefined;
   };

@@ -6,8 +6,12 @@
  * calls `process.exit`.
  */
 import * as fs from 'node:fs';
+import { InputError } from '../cri/input-error';
 import { status as GrpcStatus } from '../cri/status';
+import { formatGoDuration } from './duration';
+import { errnoKind } from './errno';
 import { stdoutClosed } from './lifecycle';
+import { suggest } from './suggest';
 
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
@@ -86,18 +90,19 @@ function existsButNotSocket(p: string): boolean {
 
 /** What a failed dial says, by errno, about a socket path. */
 export function describeDialFailure(detail: string, socket: string): { what: string; hint: string } | undefined {
-  if (/ENOENT/.test(detail)) {
+  const kind = errnoKind(detail);
+  if (kind === 'missing') {
     return { what: `socket ${socket} does not exist`, hint: `start the runtime or point -r/--runtime-endpoint at its socket; ${DIAGNOSE_HINT}` };
   }
-  if (/ECONNREFUSED/.test(detail)) {
+  if (kind === 'refused') {
     // Linux also says "connection refused" for a regular file at the path.
     if (existsButNotSocket(socket)) return { what: `${socket} is not a socket`, hint: `check -r/--runtime-endpoint; ${DIAGNOSE_HINT}` };
     return { what: `connection refused on ${socket} (a stale socket: the runtime is not running)`, hint: `restart the runtime (e.g. 'systemctl restart containerd'); ${DIAGNOSE_HINT}` };
   }
-  if (/EACCES|EPERM/.test(detail)) {
+  if (kind === 'permission-denied') {
     return { what: `permission denied on ${socket}`, hint: 'run as root (sudo tcrictl …) or as a member of the socket\'s group' };
   }
-  if (/ENOTSOCK|ENOTDIR/.test(detail)) {
+  if (kind === 'not-a-socket' || kind === 'not-a-directory') {
     return { what: `${socket} is not a socket`, hint: `check -r/--runtime-endpoint; ${DIAGNOSE_HINT}` };
   }
   return undefined;
@@ -122,7 +127,7 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
       return new CliError(`the runtime${where} is unavailable: ${details}`, { hint: DIAGNOSE_HINT });
     }
     case GrpcStatus.DEADLINE_EXCEEDED: {
-      const secs = ctx.timeoutMs !== undefined ? `${ctx.timeoutMs / 1000}s` : 'the timeout';
+      const secs = ctx.timeoutMs !== undefined ? formatGoDuration(ctx.timeoutMs) : 'the timeout';
       const what = ctx.method ? `${ctx.method} ` : '';
       return new CliError(`the runtime${where} did not answer ${what}within ${secs}`, {
         hint: `raise -t/--timeout if it is just slow; ${DIAGNOSE_HINT}`,
@@ -161,10 +166,47 @@ export function isGrpcError(err: unknown): err is GrpcLikeError {
   return err instanceof Error && typeof (err as GrpcLikeError).code === 'number' && 'details' in err;
 }
 
-/** oclif's own parse errors (unknown flag, missing argument) carry `oclif.exit`. */
+/** oclif's parse errors (unknown flag, missing argument, bad value) carry `oclif.exit`. */
 function oclifExit(err: unknown): number | undefined {
   const o = (err as { oclif?: { exit?: number } }).oclif;
   return typeof o?.exit === 'number' ? o.exit : undefined;
+}
+
+/** What reportError knows of the command line. */
+export interface ReportContext {
+  /** Add the stack trace of unexpected errors (-D/--debug). */
+  debug?: boolean;
+  /** The command that ran, if one was named. */
+  command?: string;
+  /** That command's flag names, for "did you mean". */
+  flags?: readonly string[];
+  /** Where the message goes (default stderr). */
+  err?: NodeJS.WritableStream;
+}
+
+/**
+ * oclif spreads a parse error over lines ("Parsing --last" / "Expected an
+ * integer…" / "See more help with --help"): one line, without the help
+ * pointer (the hint says it), and the flag that was meant if one is close.
+ */
+function fromParseError(err: Error & { flags?: string[] }, ctx: ReportContext): UsageError {
+  const first = err.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^See more help with/.test(l))
+    .join(' ')
+    .replace(/^Parsing (--?\S+) Expected/, '$1: expected')
+    .replace(/^Missing (\d+) required args?: (\S+)\s+(.*)$/, 'missing argument $2 ($3)')
+    .replace(/:$/, '')
+    .trim() || err.message;
+  const help = `see 'tcrictl ${ctx.command ?? '<command>'} --help'`;
+  if (/^command .* not found/i.test(first)) return new UsageError(first, "run 'tcrictl --help' for the list of commands");
+  if (first === 'Nonexistent flag: --template') {
+    return new UsageError(first, 'go templates are not supported; use -o json with jq, e.g. tcrictl inspect ID -o json | jq -r .info.pid');
+  }
+  const unknown = err.flags?.length === 1 && err.flags[0].startsWith('--') ? err.flags[0].slice(2) : undefined;
+  const meant = unknown && ctx.flags ? suggest(unknown, ctx.flags) : undefined;
+  return new UsageError(first, meant ? `did you mean --${meant}? ${help}` : help);
 }
 
 /** A closed stdout (`| head`) ends the command; that is not an error. */
@@ -173,43 +215,24 @@ function isQuietStop(err: unknown): boolean {
 }
 
 /** Print one line (plus an optional hint line) and set the exit code. */
-export function reportError(err: unknown, debug = false, command?: string): void {
+export function reportError(err: unknown, ctx: ReportContext = {}): void {
+  const out = ctx.err ?? process.stderr;
   if (isQuietStop(err)) return;
   if (err instanceof ExitCode) {
-    if (err.message) process.stderr.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
+    if (err.message) out.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
     process.exitCode = err.exitCode;
     return;
   }
   let cli: CliError;
   if (err instanceof CliError) cli = err;
+  else if (err instanceof InputError) cli = new UsageError(err.message, err.hint);
   else if (isGrpcError(err)) cli = fromGrpcError(err, err as RpcContext);
-  else if (err instanceof Error && oclifExit(err) !== undefined) {
-    const code = oclifExit(err)!;
-    if (code === 0) {
-      process.exitCode = 0;
-      return;
-    }
-    // oclif spreads parse errors over lines ("Parsing --last" / "Expected an integer…" /
-    // "See more help with --help"): one line, without the help pointer (the hint says it).
-    const first = err.message
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !/^See more help with/.test(l))
-      .join(' ')
-      .replace(/^Parsing (--?\S+) Expected/, '$1: expected')
-      .replace(/^Missing (\d+) required args?: (\S+)\s+(.*)$/, 'missing argument $2 ($3)')
-      .replace(/:$/, '') || err.message;
-    const hint = /^command .* not found/i.test(first)
-      ? "run 'tcrictl --help' for the list of commands"
-      : /^Nonexistent flag: --template$/.test(first)
-        ? 'go templates are not supported; use -o json with jq, e.g. tcrictl inspect ID -o json | jq -r .info.pid'
-        : `see 'tcrictl ${command ?? '<command>'} --help'`;
-    cli = new UsageError(first.trim(), hint);
-  } else if (err instanceof Error) cli = new CliError(err.message);
+  else if (err instanceof Error && oclifExit(err) !== undefined) cli = fromParseError(err, ctx);
+  else if (err instanceof Error) cli = new CliError(err.message);
   else cli = new CliError(String(err));
   const lines = [`tcrictl: ${cli.message}`];
   if (cli.hint) lines.push(`  hint: ${cli.hint}`);
-  if (debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
-  process.stderr.write(lines.join('\n') + '\n');
+  if (ctx.debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
+  out.write(lines.join('\n') + '\n');
   process.exitCode = cli.exitCode;
 }

@@ -20,7 +20,7 @@ export const verbose = (what: string) => Flags.boolean({ char: 'v', summary: `Sh
 export const noTrunc = Flags.boolean({ summary: 'Show output without truncating the IDs.' });
 export const label = Flags.string({ multiple: true, multipleNonGreedy: true, summary: 'Filter by key=value label (repeatable; all must match).' });
 export const latest = (what: string) => Flags.boolean({ char: 'l', summary: `Show the most recently created ${what} (includes all states).` });
-export const last = (what: string) => Flags.integer({ char: 'n', summary: `Show the last n recently created ${what} (includes all states); 0 for unlimited.` });
+export const last = (what: string) => Flags.integer({ char: 'n', min: 0, summary: `Show the last n recently created ${what} (includes all states); 0 for unlimited.` });
 export const nameRegex = (what: string) => Flags.string({ summary: `Filter by ${what} name regular expression pattern.` });
 export const namespaceRegex = Flags.string({ summary: 'Filter by pod namespace regular expression pattern.' });
 export const imageFilter = Flags.string({

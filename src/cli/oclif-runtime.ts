@@ -1,18 +1,31 @@
 /**
- * oclif, for what tcrictl uses it for at run time: help (`--help`, no
- * command, `help`), `--version`, and the words for an unknown command.
- * Loaded only on those paths (main.ts requires this module lazily): commands
- * themselves run without oclif (command.ts).
- *
- * oclif normally finds its plugin on disk: it reads package.json, the
- * manifest and then requires the command's file. In the bundle (and in the
- * single executable, where there is no file to require) everything is
- * already in memory, so we hand oclif a ready-made root plugin through
- * `Config.load`'s public `plugins` option: the manifest answers help and
- * flag questions, and `load()` evaluates only a command that runs.
+ * oclif, set up for a CLI that lives in memory. oclif normally finds its
+ * plugin on disk: it reads package.json and the manifest, then requires each
+ * command's file. In the bundle (and in the single executable, where there is
+ * no file to require) everything is already in memory, so oclif gets a
+ * ready-made root plugin through `Config.load`'s public `plugins` option: the
+ * manifest answers help and flag questions, and `load()` evaluates only the
+ * command that runs. Hooks are functions here too (TcrictlConfig.runHook):
+ * oclif would require them from files.
  */
-import { Config, flush, loadHelpClass, run, type Command, type Interfaces } from '@oclif/core';
-import type { Embedded } from './main';
+import { Config, flush, Help, ux, type Command, type Hook, type Interfaces } from '@oclif/core';
+import { withoutGlobalFlags } from './argv';
+import { UsageError } from './errors';
+import { suggest } from './suggest';
+
+/** A command class as the registry holds it. */
+export type CommandClass = Command.Class;
+
+/** Command id → the command's class, evaluated on first access (getters). */
+export type CommandRegistry = Record<string, CommandClass>;
+
+export interface Embedded {
+  /** Where the package lives (bundle) or the executable's directory (SEA). */
+  root: string;
+  pjson: Interfaces.PJSON;
+  manifest: Interfaces.Manifest;
+  commands: CommandRegistry;
+}
 
 export function inMemoryPlugin(e: Embedded): Interfaces.Plugin {
   const find = async (id: string, opts?: { must: boolean }): Promise<Command.Class> => {
@@ -22,9 +35,9 @@ export function inMemoryPlugin(e: Embedded): Interfaces.Plugin {
       return undefined as unknown as Command.Class;
     }
     cmd.id = id;
-    return cmd as unknown as Command.Class;
+    return cmd;
   };
-  const plugin: Interfaces.Plugin = {
+  return {
     _base: `${e.pjson.name}@${e.pjson.version}`,
     alias: e.pjson.name,
     commandIDs: Object.keys(e.manifest.commands),
@@ -51,23 +64,88 @@ export function inMemoryPlugin(e: Embedded): Interfaces.Plugin {
     valid: true,
     version: e.pjson.version,
   };
-  return plugin;
 }
 
-function loadConfig(e: Embedded): Promise<Config> {
+/** oclif's command_not_found hook: one line, and what was meant if it is close. */
+function commandNotFound(config: Config, id: string): never {
+  const known = config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]);
+  const guess = id.startsWith('-') ? undefined : suggest(id, known);
+  const list = `run '${config.bin} --help' for the list of commands`;
+  throw new UsageError(`command ${id} not found`, guess ? `did you mean '${config.bin} ${guess}'? ${list}` : list);
+}
+
+class TcrictlConfig extends Config {
+  // Only command_not_found has a hook; the other events (init, prerun, …) have none to run.
+  override async runHook<T extends keyof Interfaces.Hooks>(event: T, opts: Interfaces.Hooks[T]['options']): Promise<Hook.Result<Interfaces.Hooks[T]['return']>> {
+    const result: Hook.Result<Interfaces.Hooks[T]['return']> = { successes: [], failures: [] };
+    if (event === 'command_not_found') {
+      try {
+        commandNotFound(this, (opts as { id: string }).id);
+      } catch (error) {
+        result.failures.push({ plugin: [...this.plugins.values()][0], error: error as Error });
+      }
+    }
+    return result;
+  }
+}
+
+export async function loadConfig(e: Embedded): Promise<Config> {
   const plugin = inMemoryPlugin(e);
-  return Config.load({ root: e.root, pjson: e.pjson, plugins: new Map([[plugin.name, plugin]]) });
+  const config = new TcrictlConfig({ root: e.root, pjson: e.pjson, plugins: new Map([[plugin.name, plugin]]) });
+  await config.load();
+  return config;
 }
 
-/** oclif's own main: help, --version, unknown commands. */
+/** oclif's rule, and crictl's `-h`: `--help` or `-h` anywhere before a `--` asks for help. */
+function asksForHelp(argv: string[]): boolean {
+  for (const a of argv) {
+    if (a === '--help' || a === '-h') return true;
+    if (a === '--') return false;
+  }
+  return false;
+}
+
+/** Only global flags (or nothing): `tcrictl`, `tcrictl -r X`. */
+function onlyGlobalFlags(argv: string[]): boolean {
+  return withoutGlobalFlags(argv).length === 0;
+}
+
+/**
+ * What oclif's `run` does for a CLI like this one (no topics, no plugins to
+ * load): the version, help, or the command. Not `run` itself: it would load a
+ * fresh Config and lose TcrictlConfig's hooks. crictl's spellings too: `-v`
+ * for the version, `-h` for help, global flags before either.
+ */
 export async function runOclif(argv: string[], e: Embedded): Promise<void> {
-  await run(argv, await loadConfig(e));
+  const config = await loadConfig(e);
+  const first = withoutGlobalFlags(argv)[0];
+  if (first === '--version' || first === '-v') ux.stdout(config.userAgent);
+  else if (onlyGlobalFlags(argv) || asksForHelp(argv)) await showHelp(config, argv);
+  else await config.runCommand(argv[0], argv.slice(1));
   await flush();
 }
 
-/** The help of one command (exec shows it itself: its argv is not oclif's to read). */
-export async function showHelp(argv: string[], e: Embedded): Promise<void> {
-  const config = await loadConfig(e);
-  const Help = await loadHelpClass(config);
-  await new Help(config, config.pjson.oclif.helpOptions).showHelp(argv);
+/**
+ * oclif's help with crictl's top: a NAME line first and the global options
+ * last (oclif lists them only under each command).
+ */
+class TcrictlHelp extends Help {
+  protected override async showRootHelp(): Promise<void> {
+    this.log(this.section('NAME', `${this.config.bin} - client for CRI`));
+    this.log('');
+    await super.showRootHelp();
+    const globals = this.config.commands.find((c) => Object.values(c.flags).some((f) => f.helpGroup === 'GLOBAL'));
+    const rows: Array<[string, string]> = Object.values(globals?.flags ?? {})
+      .filter((f) => f.helpGroup === 'GLOBAL')
+      .map((f) => [`${f.char ? `-${f.char}, ` : '    '}--${f.name}${f.type === 'option' ? '=<value>' : ''}`, `${f.env ? `[env: ${f.env}] ` : ''}${f.summary ?? ''}`]);
+    rows.push(['-h, --help', 'Show help (also: help [COMMAND]).'], ['-v, --version', 'Print the version.']);
+    rows.sort((a, b) => a[0].replace(/^-\w, /, '').trim().localeCompare(b[0].replace(/^-\w, /, '').trim()));
+    this.log(this.section('GLOBAL OPTIONS', this.renderList(rows, { indentation: 2, stripAnsi: this.opts.stripAnsi })));
+  }
+}
+
+/** The help of `argv` (root help, or one command's), global flags left out. */
+export async function showHelp(config: Config, argv: string[]): Promise<void> {
+  const subject = withoutGlobalFlags(argv).filter((a) => a !== '-h');
+  await new TcrictlHelp(config, config.pjson.oclif.helpOptions).showHelp(subject);
 }

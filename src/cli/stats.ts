@@ -8,6 +8,7 @@ import { Flags } from './command';
 import { renderMessage, type OutputFormat } from '../output/render';
 import { parseLabels, statsLoop } from '../output/stats';
 import { UsageError } from './errors';
+import { ioStreams } from './io';
 import { label, output, outputFormat } from './flags';
 
 const FORMATS = ['json', 'yaml', 'table'] as const;
@@ -59,8 +60,8 @@ export function runStats<T>(f: StatsFlags, req: StatsRequest, signal: AbortSigna
     document: fmt === 'table' ? undefined : (current) => renderMessage(r.responseType, { stats: current }, fmt),
     intervalMs: f.seconds * 1000,
     watch: f.watch,
-    tty: !!process.stdout.isTTY,
+    tty: !!ioStreams().out.isTTY,
     signal,
-    write: (text) => process.stdout.write(text),
+    write: (text) => ioStreams().out.write(text),
   });
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
+import { unreadableBecause } from '../cli/errno';
 import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/errors';
 import { hostPath, KUBELET_CONFIG } from '../config/host';
 import { diagnose, renderJson, renderText, type CollectOptions } from '../diagnose';
@@ -85,8 +86,7 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
     try {
       fs.accessSync(p, fs.constants.R_OK);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
+      const why = unreadableBecause(err);
       throw new CliError(`--${flag} ${p} ${why}`, { exitCode: EXIT_CANNOT_DIAGNOSE, hint: `fix the path, or leave --${flag} out to use the default` });
     }
     return p;

@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '../cli/command';
-import { showCommandHelp } from '../cli/main';
+import { showHelp } from '../cli/oclif-runtime';
 import { status as GrpcStatus } from '../cri/status';
 import { BaseCommand, resolveSettings } from '../cli/base-command';
 import { CliError, ExitCode, UsageError } from '../cli/errors';
@@ -40,16 +40,16 @@ export default class Exec extends BaseCommand<typeof Exec> {
   public override async init(): Promise<void> {
     this.exec = splitExecArgv(this.argv, collidingBefore(process.argv.slice(2), this.id ?? 'exec'));
     // The base class's own init, without BaseCommand's parse of the whole argv.
-    await Command.prototype.init.call(this);
+    await (Command.prototype as unknown as { init(): Promise<void> }).init.call(this);
     const { flags } = await this.parse({ flags: {}, baseFlags: BaseCommand.baseFlags as never, args: {}, strict: true }, this.exec.globals);
     this.flags = flags as typeof this.flags;
-    this.settings = resolveSettings(flags, (line) => this.warnLine(line));
+    this.settings = resolveSettings(flags as never, (line) => this.warnLine(line));
   }
 
   async run(): Promise<void> {
     const x = this.exec;
     if (x.help) {
-      await showCommandHelp(['exec']);
+      await showHelp(this.config, ['exec']);
       return;
     }
     if (!x.container) throw new UsageError('exec needs a container and a command', `usage: tcrictl ${Exec.usage}`);

@@ -29,8 +29,8 @@ export default class Logs extends BaseCommand<typeof Logs> {
   static override flags = {
     follow: Flags.boolean({ char: 'f', summary: 'Keep printing new lines until the container stops (or Ctrl-C).' }),
     previous: Flags.boolean({ char: 'p', summary: "Print the previous attempt's log (the kubelet's <attempt-1>.log)." }),
-    tail: Flags.integer({ default: -1, summary: 'Print only the last N lines (partial records joined count once); -1 = all.' }),
-    'limit-bytes': Flags.integer({ default: -1, summary: 'Stop after this many bytes of output; -1 = no limit.' }),
+    tail: Flags.integer({ default: -1, min: -1, summary: 'Print only the last N lines (partial records joined count once); -1 = all.' }),
+    'limit-bytes': Flags.integer({ default: -1, min: -1, summary: 'Stop after this many bytes of output; -1 = no limit.' }),
     since: Flags.string({ summary: 'Only lines at or after a time: a duration (10m, 1h30m), RFC3339 time or Unix timestamp.' }),
     timestamps: Flags.boolean({ char: 't', summary: 'Prefix each line with its RFC3339Nano timestamp.' }),
     stream: Flags.string({ options: ['stdout', 'stderr'], summary: 'Print only this stream.' }),

@@ -3,6 +3,7 @@
  * (`timeout` in whole seconds), so one file serves both tools.
  */
 import * as fs from 'node:fs';
+import { unreadableBecause } from '../cli/errno';
 import { UsageError } from '../cli/errors';
 
 export interface CrictlConfig {
@@ -74,7 +75,7 @@ export function loadCrictlConfig(file: string, explicit: boolean): LoadedConfig 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!explicit && code === 'ENOENT') return { config: {} };
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
+    const why = unreadableBecause(err);
     if (explicit) throw new UsageError(`config file ${file} ${why}`, 'fix the -c/--config path or CRI_CONFIG_FILE');
     return { config: {}, warning: `ignoring ${file}: it ${why}` };
   }

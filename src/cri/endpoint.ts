@@ -5,27 +5,29 @@
  */
 import * as fs from 'node:fs';
 import { status as GrpcStatus } from './status';
-import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
-import { hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
+import { errnoKind } from '../cli/errno';
+import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
+import { canonicalSocket, hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
 import { Connection, RpcError, socketPathOf } from './client';
+import { InputError } from './input-error';
 import type { VersionResponse } from './types';
 
 /** Turns a user-given endpoint into `unix:///abs/path`, or a usage error naming the fix. */
 export function normalizeEndpoint(raw: string, what = '--runtime-endpoint'): string {
   const value = raw.trim();
-  if (value === '') throw new UsageError(`${what} is set but empty`, 'give a socket such as unix:///run/containerd/containerd.sock, or unset it to auto-detect');
+  if (value === '') throw new InputError(`${what} is set but empty`, 'give a socket such as unix:///run/containerd/containerd.sock, or unset it to auto-detect');
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
   if (scheme === undefined) {
     if (value.startsWith('/')) return `unix://${value}`;
-    throw new UsageError(`${what} "${value}" is not an absolute socket path`, 'use unix:///path/to/runtime.sock');
+    throw new InputError(`${what} "${value}" is not an absolute socket path`, 'use unix:///path/to/runtime.sock');
   }
   if (scheme === 'unix') {
     const p = value.slice('unix://'.length);
-    if (!p.startsWith('/')) throw new UsageError(`${what} "${value}" must name an absolute path`, 'use unix:///path/to/runtime.sock (three slashes)');
+    if (!p.startsWith('/')) throw new InputError(`${what} "${value}" must name an absolute path`, 'use unix:///path/to/runtime.sock (three slashes)');
     return `unix://${p}`;
   }
-  if (scheme === 'tcp') throw new UsageError(`${what} "${value}": tcp endpoints are not supported on Linux; the CRI is served on a unix socket`, 'use unix:///path/to/runtime.sock');
-  throw new UsageError(`${what} "${value}": protocol "${scheme}" is not supported`, 'use unix:///path/to/runtime.sock');
+  if (scheme === 'tcp') throw new InputError(`${what} "${value}": tcp endpoints are not supported on Linux; the CRI is served on a unix socket`, 'use unix:///path/to/runtime.sock');
+  throw new InputError(`${what} "${value}": protocol "${scheme}" is not supported`, 'use unix:///path/to/runtime.sock');
 }
 
 export interface Candidate {
@@ -97,14 +99,6 @@ export function uniqueBySocket<T extends { endpoint: string }>(list: T[], canoni
   });
 }
 
-function canonicalSocket(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p.replace(/\/var\/run\//, '/run/');
-  }
-}
-
 export type ProbeOutcome = 'ok' | 'missing' | 'refused' | 'permission-denied' | 'not-a-socket' | 'not-cri' | 'no-answer' | 'error';
 
 export interface ProbeResult {
@@ -132,10 +126,8 @@ const OUTCOME_TEXT: Record<ProbeOutcome, string> = {
 function classify(err: RpcError): ProbeOutcome {
   if (err.code === GrpcStatus.UNIMPLEMENTED) return 'not-cri';
   if (err.code === GrpcStatus.DEADLINE_EXCEEDED) return 'no-answer';
-  if (/ECONNREFUSED/.test(err.details)) return 'refused';
-  if (/EACCES|EPERM/.test(err.details)) return 'permission-denied';
-  if (/ENOENT/.test(err.details)) return 'missing';
-  if (/ENOTSOCK/.test(err.details)) return 'not-a-socket';
+  const kind = errnoKind(err.details);
+  if (kind === 'refused' || kind === 'permission-denied' || kind === 'missing' || kind === 'not-a-socket') return kind;
   if (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.INTERNAL) return 'not-cri';
   return 'error';
 }
@@ -154,9 +146,9 @@ export async function probeEndpoint(candidate: Candidate, timeoutMs: number, kee
   try {
     if (!fs.statSync(socket).isSocket()) return done('not-a-socket');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return done('missing');
-    if (code === 'EACCES') return done('permission-denied', { detail: 'permission denied (cannot reach the socket\'s directory)' });
+    const kind = errnoKind((err as NodeJS.ErrnoException).code);
+    if (kind === 'missing' || kind === 'not-a-directory') return done('missing');
+    if (kind === 'permission-denied') return done('permission-denied', { detail: 'permission denied (cannot reach the socket\'s directory)' });
     return done('error', { detail: (err as Error).message });
   }
   const conn = new Connection(candidate.endpoint, timeoutMs);

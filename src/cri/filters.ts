@@ -4,8 +4,9 @@
  * (name/namespace regexps, --image, sorting by creation, -l/-n).
  * Pure functions, except the list* orchestrators that take the clients.
  */
-import { UsageError } from '../cli/errors';
 import type { ImageClient, RuntimeClient } from './client';
+import { InputError } from './input-error';
+import { suggest } from '../cli/suggest';
 import { normalizeImageRef } from './resolve';
 import type { Container, ContainerFilter, ContainerState, Image, Labels, PodSandbox, PodSandboxFilter, PodSandboxState } from './types';
 
@@ -23,7 +24,7 @@ export function parseLabels(values: readonly string[] | undefined): Labels | und
   const out: Labels = {};
   for (const s of values) {
     const pair = s.split('=');
-    if (pair.length !== 2) throw new UsageError(`incorrectly specified label: ${s}`, 'use --label key=value');
+    if (pair.length !== 2) throw new InputError(`incorrectly specified label: ${s}`, 'use --label key=value');
     out[pair[0]] = pair[1];
   }
   return out;
@@ -35,7 +36,7 @@ export function compileRegex(pattern: string | undefined, flag: string): RegExp 
   try {
     return new RegExp(pattern);
   } catch (err) {
-    throw new UsageError(`${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new InputError(`${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
   }
 }
 
@@ -48,7 +49,7 @@ const CONTAINER_STATES: Record<string, ContainerState> = {
 
 export function parseContainerState(s: string): ContainerState {
   const st = CONTAINER_STATES[s.toLowerCase()];
-  if (!st) throw new UsageError('--state should be one of created, running, exited or unknown');
+  if (!st) throw new InputError('--state should be one of created, running, exited or unknown', stateHint(s, Object.keys(CONTAINER_STATES)));
   return st;
 }
 
@@ -56,7 +57,12 @@ export function parsePodState(s: string): PodSandboxState {
   const v = s.toLowerCase();
   if (v === 'ready') return 'SANDBOX_READY';
   if (v === 'notready') return 'SANDBOX_NOTREADY';
-  throw new UsageError('--state should be ready or notready');
+  throw new InputError('--state should be ready or notready', stateHint(s, ['ready', 'notready']));
+}
+
+function stateHint(typed: string, states: string[]): string {
+  const meant = suggest(typed.toLowerCase(), states);
+  return meant ? `did you mean --state ${meant}?` : `e.g. --state ${states[0]}`;
 }
 
 export interface ContainerListOptions {
@@ -282,7 +288,7 @@ export function applyImageFilters(images: Image[], filters: readonly string[] | 
         const name = repoDigestPair(i.repoDigests)[0];
         return (re ? re.test(name) : true) || name === value;
       });
-    } else throw new UsageError(`unknown filter flag: ${f}`, 'use dangling=, reference=, before= or since=');
+    } else throw new InputError(`unknown filter flag: ${f}`, 'use dangling=, reference=, before= or since=');
   }
   return list;
 }

@@ -3,8 +3,9 @@
  * prefix, or a name — resolved to one full ID, or a clear error listing the
  * candidates.
  */
-import { CliError, UsageError } from '../cli/errors';
+import { CliError } from '../cli/errors';
 import type { ImageClient, RuntimeClient } from './client';
+import { InputError } from './input-error';
 import type { Container, Image, PodSandbox } from './types';
 
 const FULL_ID = /^[0-9a-f]{64}$/;
@@ -36,7 +37,7 @@ export function pick<T extends { id: string }>(
   describe: (t: T) => string,
   listCommand: string,
 ): T {
-  if (query === '') throw new UsageError(`${kind} ID cannot be empty`);
+  if (query === '') throw new InputError(`${kind} ID cannot be empty`);
   const exact = items.find((t) => t.id === query);
   if (exact) return exact;
   const list = (ts: T[]) => ts.map((t) => ({ id: t.id, describe: describe(t) }));
@@ -108,7 +109,7 @@ export function normalizeImageRef(ref: string): string {
 
 /** Resolves an image reference, tag or ID prefix to the image's full ID. */
 export async function resolveImage(img: ImageClient, query: string): Promise<Image> {
-  if (query === '') throw new UsageError('image ID cannot be empty');
+  if (query === '') throw new InputError('image ID cannot be empty');
   const direct = await img.imageStatus(query, false);
   if (direct.image) return direct.image;
   const all = await img.listImages();

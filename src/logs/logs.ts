@@ -5,7 +5,9 @@
  */
 import { fstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { errnoKind } from '../cli/errno';
 import { CliError } from '../cli/errors';
+import { ioStreams } from '../cli/io';
 import { followLog } from './follow';
 import { LogPrinter, type PrintOptions } from './printer';
 import { LogReader } from './reader';
@@ -37,15 +39,14 @@ export interface LogsResult {
 const SNIFF_BYTES = 64 * 1024;
 
 function openError(file: string, err: NodeJS.ErrnoException): CliError {
-  switch (err.code) {
-    case 'ENOENT':
+  switch (errnoKind(err.code)) {
+    case 'missing':
       return new CliError(`log file ${file} does not exist`, {
         hint: 'tcrictl reads the file the runtime names, so run it on the container\'s node; the runtime may also have removed the file',
       });
-    case 'EACCES':
-    case 'EPERM':
+    case 'permission-denied':
       return new CliError(`cannot read log file ${file}: permission denied`, { hint: 'run as root (sudo tcrictl …)' });
-    case 'EISDIR':
+    case 'is-a-directory':
       return new CliError(`log path ${file} is a directory, not a log file`);
     default:
       return new CliError(`cannot read log file ${file}: ${err.message}`);
@@ -94,7 +95,7 @@ export async function printLogs(o: LogsOptions): Promise<LogsResult> {
       if (err instanceof CliError) throw err;
       throw openError(o.path, err as NodeJS.ErrnoException);
     }
-    const targets = o.targets ?? [process.stdout, process.stderr];
+    const targets = o.targets ?? [ioStreams().out, ioStreams().err];
     const merged = !o.targets && sameFile(1, 2);
     const sink = new LogSink(targets, { limitBytes: o.limitBytes, merged, keepOrder: !!o.targets });
     const printer = new LogPrinter(sink, o);

@@ -4,6 +4,7 @@
  * millisecond correctly. Parsing is cached per second because a busy log has
  * thousands of records per second and Date.parse is the expensive part.
  */
+import { parseGoDuration } from '../cli/duration';
 import { UsageError } from '../cli/errors';
 
 export interface Timestamp {
@@ -120,27 +121,6 @@ export function fixedTimeBytes(buf: Buffer, start: number, end: number, emit: (s
 }
 
 const ZEROS_Z = Buffer.from('Z ');
-
-const GO_DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go's time.ParseDuration, in nanoseconds (as a float: precise enough for --since). */
-export function parseGoDuration(text: string): number | undefined {
-  const m0 = /^([-+]?)(.*)$/.exec(text)!;
-  const body = m0[2];
-  if (body === '0') return 0;
-  if (body === '') return undefined;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-  let total = 0;
-  let at = 0;
-  while (at < body.length) {
-    re.lastIndex = at;
-    const m = re.exec(body);
-    if (!m) return undefined;
-    total += Number(m[1]) * GO_DURATION_UNITS[m[2]];
-    at = re.lastIndex;
-  }
-  return m0[1] === '-' ? -total : total;
-}
 
 function fromNanos(totalNs: number): Timestamp {
   const sec = Math.floor(totalNs / 1e9);

@@ -9,6 +9,7 @@
  * where a JS object would put integer-like keys ("10") first.
  */
 import type * as protobuf from 'protobufjs';
+import { ioStreams } from '../cli/io';
 import { stdoutClosed } from '../cli/lifecycle';
 import { messageType } from '../cri/proto';
 import { renderMessage } from './render';
@@ -164,7 +165,7 @@ function listWriter(listType: string, field: string): Writer | undefined {
  * slow reader never makes tcrictl buffer the whole document), and stopping as
  * soon as the reader has gone (`tcrictl ps -a -o json | head`).
  */
-export async function writeChunks(chunks: Iterable<string | Uint8Array>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function writeChunks(chunks: Iterable<string | Uint8Array>, out: NodeJS.WritableStream = ioStreams().out): Promise<void> {
   for (const chunk of chunks) {
     if (stdoutClosed()) return;
     if (!out.write(chunk)) await drained(out);

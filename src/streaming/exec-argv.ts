@@ -126,8 +126,8 @@ export function splitExecArgv(argv: string[], before: CollidingGlobals = { timeo
 }
 
 /**
- * For argv.ts: oclif shows help whenever `--help` appears before a `--`, even
- * inside exec's remote command (`tcrictl exec app ls --help`). A `--` right
+ * For argv.ts: help is shown whenever `--help` or `-h` appears before a `--`,
+ * even inside exec's remote command (`tcrictl exec app ls --help`). A `--` right
  * after the container stops that; exec drops it again.
  */
 export function protectExecTail(argv: string[]): string[] {
@@ -138,7 +138,7 @@ export function protectExecTail(argv: string[]): string[] {
   } catch {
     return argv; // exec reports the problem itself
   }
-  if (split.help || split.container === undefined || !split.command.includes('--help')) return argv;
+  if (split.help || split.container === undefined || !split.command.some((a) => a === '--help' || a === '-h')) return argv;
   const tailStart = argv.length - split.command.length;
   if (argv[tailStart - 1] === '--') return argv;
   return [...argv.slice(0, tailStart), '--', ...argv.slice(tailStart)];

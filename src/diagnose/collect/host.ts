@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostPath, KUBEADM_FLAGS } from '../../config/host';
+
+export { canonicalSocket } from '../../config/host';
 import { socketPathOf } from '../../cri/client';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
@@ -257,19 +259,6 @@ export function collectProcesses(): ProcessFacts[] {
     out.push({ pid: Number(pid), argv, state: st.state, configPath, address, exe, envPath, startedAtMs: st.startedAtMs, ...(fromConfig.error ? { configError: fromConfig.error } : {}) });
   }
   return out;
-}
-
-/** Folds symlinks and /var/run into one spelling, so two names of one socket compare equal. */
-export function canonicalSocket(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    try {
-      return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
-    } catch {
-      return p.replace(/^\/var\/run\//, '/run/');
-    }
-  }
 }
 
 // ---------------------------------------------------------------- containerd config file
