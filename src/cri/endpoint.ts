@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { status as GrpcStatus } from './status';
 import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
 import { hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
+import { flagEndpoint, yamlEndpoint } from '../config/kubelet';
 import { Connection, RpcError, socketPathOf } from './client';
 import type { VersionResponse } from './types';
 
@@ -45,22 +46,12 @@ const KNOWN_SOCKETS: Array<[string, string]> = [
   ['/var/run/cri-dockerd.sock', 'cri-dockerd'],
 ];
 
-function readIfExists(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** The endpoints the kubelet is configured for, in the kubelet's own precedence (flags override the file). */
 export function kubeletEndpoints(): Candidate[] {
   const out: Candidate[] = [];
-  const flags = readIfExists(hostPath(KUBEADM_FLAGS));
-  const flag = flags && /--container-runtime-endpoint[= ]["']?([^\s"']+)/.exec(flags)?.[1];
+  const flag = flagEndpoint(hostPath(KUBEADM_FLAGS));
   if (flag) out.push({ endpoint: flag, source: `kubelet flag in ${KUBEADM_FLAGS}` });
-  const config = readIfExists(hostPath(KUBELET_CONFIG));
-  const fromFile = config && /^containerRuntimeEndpoint:\s*["']?([^\s"'#]+)/m.exec(config)?.[1];
+  const fromFile = yamlEndpoint(hostPath(KUBELET_CONFIG));
   if (fromFile) out.push({ endpoint: fromFile, source: `kubelet config ${KUBELET_CONFIG}` });
   return out;
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostPath, KUBEADM_FLAGS } from '../../config/host';
+import { parseKubeletFlags, parseKubeletYaml } from '../../config/kubelet';
 import { socketPathOf } from '../../cri/client';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
@@ -59,43 +60,18 @@ export function collectCaller(): CallerFacts {
 
 // ---------------------------------------------------------------- kubelet
 
-/** Parses kubeadm-flags.env: KUBELET_KUBEADM_ARGS="--a=b --c d". */
-export function parseKubeletFlags(text: string): Map<string, { value: string; line: number }> {
-  const out = new Map<string, { value: string; line: number }>();
-  text.split('\n').forEach((line, i) => {
-    const re = /--([a-z0-9-]+)(?:=|\s+)(?!--)("[^"]*"|'[^']*'|[^\s"']+)/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) out.set(m[1], { value: m[2].replace(/^["']|["']$/g, ''), line: i + 1 });
-  });
-  return out;
-}
-
 interface YamlView {
   get(key: string): { value: unknown; ref: Ref } | undefined;
 }
 
 function yamlView(text: string, file: string): { view?: YamlView; error?: FileState } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml') as typeof import('yaml');
-  const lc = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    return { error: { path: file, status: 'invalid', error: e.message.split('\n')[0], line: pos?.line, column: pos?.col } };
-  }
-  const data = doc.toJS() as unknown;
-  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
-    return { error: { path: file, status: 'invalid', error: 'not a YAML mapping' } };
-  }
-  const lines = text.split('\n');
+  const parsed = parseKubeletYaml(text);
+  if (!parsed.ok) return { error: { path: file, status: 'invalid', error: parsed.error.message, line: parsed.error.line, column: parsed.error.column } };
   return {
     view: {
       get(key) {
-        const node = doc.get(key, true) as { range?: [number, number, number]; toJSON?: () => unknown } | undefined;
-        const value = (data as Record<string, unknown> | null)?.[key];
-        if (value === undefined) return undefined;
-        const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
-        return { value, ref: { file, line, text: line ? lines[line - 1].trim() : undefined } };
+        const hit = parsed.get(key);
+        return hit && { value: hit.value, ref: { file, line: hit.line, text: hit.text } };
       },
     },
   };
