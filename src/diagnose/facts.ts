@@ -85,8 +85,10 @@ export interface CrictlFacts {
 // ---------------------------------------------------------------- containerd config file
 
 export interface RuntimeConfigFacts {
-  /** How the file was chosen. */
-  how: 'flag' | 'process' | 'default';
+  /** How the file was chosen: --runtime-config, the running daemon's --config, its service unit's ExecStart, or the default path. */
+  how: 'flag' | 'process' | 'unit' | 'default';
+  /** The daemon answered but its process (hence its config) could not be identified: the file may be another daemon's. */
+  unverified?: boolean;
   state: FileState;
   /** Main file and imports merged, when they all parsed. */
   data?: TomlTable;
@@ -118,6 +120,33 @@ export interface ProcessFacts {
   /** PATH from /proc/<pid>/environ; null when not readable (not root). */
   envPath?: string | null;
   startedAtMs?: number;
+}
+
+/** containerd's systemd unit with its drop-ins applied. */
+export interface UnitFacts {
+  file: string;
+  /** The main unit file and the drop-ins, in the order systemd applies them. */
+  files: string[];
+  execStart?: { argv: string[]; ref: Ref };
+  configPath?: string;
+  address?: string;
+  envPath?: { value: string; ref: Ref };
+}
+
+/** What containerd itself last said about failing, from its journal or log file. */
+export interface LastWords {
+  source: string;
+  lines: string[];
+  mtimeMs?: number;
+}
+
+/** A path containerd must create or write that exists but cannot be used. */
+export interface PathProblem {
+  /** root, state, grpc.address, ttrpc.address */
+  key: string;
+  path: string;
+  why: string;
+  ref?: Ref;
 }
 
 export interface ListenerFacts {
@@ -201,6 +230,8 @@ export interface CriFacts {
   cniConfig?: Record<string, unknown>;
   lastCNILoadStatus?: string;
   runtimeHandlers?: string[];
+  /** runtime_handler of the pod sandboxes that exist → how many pods use it ("" is the default). */
+  sandboxHandlers?: Record<string, number>;
   /** From RuntimeConfig (containerd 2.x, CRI-O); undefined when unimplemented. */
   cgroupDriver?: 'SYSTEMD' | 'CGROUPFS';
   imageFilesystems?: { mountpoint: string; usedBytes?: number; inodesUsed?: number }[];
@@ -240,6 +271,8 @@ export interface BinaryLookup {
   /** Absolute path found, or undefined. */
   found?: string;
   searched: string[];
+  /** The first candidate that exists but cannot be run (no execute bit, a directory): never "missing". */
+  unusable?: { path: string; why: string };
 }
 
 export interface HandlerFacts {
@@ -253,7 +286,10 @@ export interface HandlerFacts {
 }
 
 export interface PathFacts {
+  /** containerd's PATH: where runc (or a relative BinaryName) is resolved. */
   dirs: string[];
+  /** containerd's own directory: searched for shims only, after PATH. */
+  binaryDir?: string;
   /** Where the search PATH came from. */
   source: string;
 }
@@ -356,5 +392,13 @@ export interface Facts {
   containers?: ContainerFacts[];
   hostsToml?: HostsTomlFacts;
   host: { pid1?: string; cgroupV2?: boolean };
+  /** containerd's service unit, read when the daemon did not answer. */
+  unit?: UnitFacts;
+  /** containerd's own last words, read when the daemon did not answer. */
+  lastWords?: LastWords;
+  /** Handlers pods asked for that containerd did not know, from its log (F26). */
+  handlerRequests?: { handler: string; line: string; source: string }[];
+  /** Paths from the config that containerd could not create or bind, read when the daemon did not answer. */
+  pathProblems?: PathProblem[];
   checks: CheckRecord[];
 }

@@ -23,6 +23,8 @@ import {
   lookupBinary,
   searchPath,
 } from './node';
+import { checkDaemonPaths, collectUnit, lastWordsOf, readContainerdLog, unknownHandlersOf } from './service';
+import { keyPath } from '../toml';
 import { collectContainerd, collectCri, collectExitedContainers, containerdBinaryVersion, type RpcContext } from './rpc';
 
 export interface CollectOptions {
@@ -217,9 +219,24 @@ const steps: Step<Ctx>[] = [
       // Not root: a daemon whose config is unreadable has no known socket; when it is the only one, it is the likely server.
       const hidden = facts.processes.filter((p) => p.configError);
       const likely = daemon ?? (hidden.length === 1 && facts.processes.length === 1 ? hidden[0] : undefined);
+      const outcome = facts.endpoints.chosen?.outcome;
+      const answered = outcome === 'ok' || outcome === 'not-cri';
+      // A daemon that is down is diagnosed with the config its service really starts it with.
+      if (!answered && !likely) facts.unit = collectUnit();
       if (opts.runtimeConfig) facts.runtimeConfig = collectRuntimeConfig(opts.runtimeConfig, 'flag');
       else if (likely?.configPath) facts.runtimeConfig = collectRuntimeConfig(likely.configPath, 'process');
-      else facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
+      else if (facts.unit?.configPath) facts.runtimeConfig = collectRuntimeConfig(facts.unit.configPath, 'unit');
+      else {
+        facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
+        // Something answers, but no process was matched to it: the default file may belong to another daemon.
+        if (answered && !likely) facts.runtimeConfig.unverified = true;
+      }
+      const rc = facts.runtimeConfig;
+      if (!answered) {
+        facts.lastWords = lastWordsOf(readContainerdLog(facts.host.pid1 === 'systemd', opts.timeoutMs));
+        // Not root: every root-owned directory looks unwritable; say nothing rather than raise false alarms.
+        if ((rc.data || rc.state.status === 'missing') && facts.caller.uid === 0) facts.pathProblems = checkDaemonPaths(rc.data, (keys) => rc.keyLines[keyPath(keys)]);
+      }
       const st = facts.runtimeConfig.state;
       if (st.status === 'missing') throw new Skip(`${st.path} does not exist (a containerd started without --config then runs on its built-in defaults)`);
       if (st.status === 'unreadable') throw new Skip(`${st.path} is not readable: ${st.error}`);
@@ -275,7 +292,9 @@ const steps: Step<Ctx>[] = [
       ctx.settingsUnknown = configUnknownReason(ctx);
       if (ctx.settingsUnknown) throw new Skip(ctx.settingsUnknown);
       const usable = rc && (rc.state.status === 'ok' || rc.state.status === 'missing') && (rc.data || rc.state.status === 'missing');
-      if (usable) f.fileSettings = settingsFromFile(rc, version, hostPath);
+      // Never mix daemons: a file not known to be this daemon's does not fill in its settings.
+      const status0 = f.cri?.config;
+      if (usable && !(rc.unverified && status0)) f.fileSettings = settingsFromFile(rc, version, hostPath);
       const status = f.cri?.config ? settingsFromStatus(f.cri.config) : undefined;
       f.settings = mergeSettings(status, f.fileSettings);
       if (!f.settings) throw new Skip(rc?.state.status === 'invalid' ? `${rc.state.path} does not parse` : 'neither the daemon nor a config file told the settings');
@@ -287,10 +306,21 @@ const steps: Step<Ctx>[] = [
     run(ctx) {
       const f = ctx.facts;
       if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
-      f.searchPath = searchPath(f.daemon);
+      f.searchPath = searchPath(f.daemon, f.unit?.envPath ? { value: f.unit.envPath.value, source: `${f.unit.envPath.ref.file}:${f.unit.envPath.ref.line}` } : undefined);
       f.handlers = collectHandlers(f.settings, f.searchPath);
       if (f.daemon && f.daemon.envPath === null) return `containerd's PATH (/proc/${f.daemon.pid}/environ) is not readable without root; searched systemd's default PATH instead`;
       if (!f.daemon) return "containerd's own PATH is unknown (no containerd process was matched to the socket); searched systemd's default PATH";
+    },
+  },
+  {
+    id: 'runtime-class-handlers',
+    title: "Looking for pods that ask for a runtime handler containerd does not have (its log)",
+    run(ctx) {
+      const f = ctx.facts;
+      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
+      const log = readContainerdLog(f.host.pid1 === 'systemd', ctx.opts.timeoutMs);
+      f.handlerRequests = unknownHandlersOf(log).map((r) => ({ ...r, source: log!.source }));
+      if (!log) return "containerd's log was not found (no journal, no /var/log/containerd.log): only the pods that exist were checked";
     },
   },
   {

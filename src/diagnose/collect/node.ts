@@ -11,22 +11,41 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { hostPath } from '../../config/host';
 import type { BinaryLookup, CniFacts, CniNetwork, CriFacts, CriSettings, HandlerFacts, HostsTomlFacts, ImageFsFacts, PathFacts, ProcessFacts, SandboxFacts, Valued } from '../facts';
+import { modeString } from '../text';
 import { getPath, isTable, parseToml, type TomlParse } from '../toml';
 import { call, IMAGE, type RpcContext } from './rpc';
 
 /** systemd's default PATH: what containerd.service runs with unless the unit sets one. */
 export const SYSTEMD_DEFAULT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-export function searchPath(daemon: ProcessFacts | undefined): PathFacts {
-  const extra = daemon?.exe ? [path.dirname(daemon.exe)] : [];
+/**
+ * containerd's PATH. runc (or a relative BinaryName) is resolved by the shim
+ * through this PATH only; containerd's own directory is a fallback for shims,
+ * never for runc.
+ */
+export function searchPath(daemon: ProcessFacts | undefined, unitPath?: { value: string; source: string }): PathFacts {
+  const binaryDir = daemon?.exe ? path.dirname(daemon.exe) : undefined;
   if (daemon && typeof daemon.envPath === 'string') {
-    // containerd also looks next to its own executable when a shim is not in PATH.
-    const dirs = [...daemon.envPath.split(':').filter(Boolean), ...extra];
-    return { dirs: [...new Set(dirs)], source: `containerd's PATH (/proc/${daemon.pid}/environ)` };
+    return { dirs: [...new Set(daemon.envPath.split(':').filter(Boolean))], binaryDir, source: `containerd's PATH (/proc/${daemon.pid}/environ)` };
   }
+  if (!daemon && unitPath) return { dirs: [...new Set(unitPath.value.split(':').filter(Boolean))], source: `PATH from ${unitPath.source}` };
   const why = daemon ? `/proc/${daemon.pid}/environ is not readable (run as root to see containerd's own PATH)` : 'containerd is not running';
-  const dirs = [...SYSTEMD_DEFAULT_PATH, ...(process.env.PATH ?? '').split(':').filter(Boolean), ...extra];
-  return { dirs: [...new Set(dirs)], source: `systemd's default PATH and tcrictl's PATH (${why})` };
+  return { dirs: [...SYSTEMD_DEFAULT_PATH], binaryDir, source: `systemd's default PATH (${why})` };
+}
+
+/** Why an existing path cannot be executed, or undefined when it can (or does not exist). */
+function notExecutable(p: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EACCES' ? 'exists but cannot be reached (permission denied on a parent directory)' : undefined;
+  }
+  if (st.isDirectory()) return 'exists but is a directory';
+  if (!st.isFile()) return 'exists but is not a regular file';
+  if ((st.mode & 0o111) === 0) return `exists but is not executable (mode ${modeString(st.mode)})`;
+  return undefined;
 }
 
 function isExecutableFile(p: string): boolean {
@@ -39,12 +58,14 @@ function isExecutableFile(p: string): boolean {
 }
 
 export function lookupBinary(name: string, dirs: string[]): BinaryLookup {
-  if (path.isAbsolute(name)) return { name, found: isExecutableFile(name) ? name : undefined, searched: [name] };
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    if (isExecutableFile(p)) return { name, found: p, searched: dirs };
+  const candidates = path.isAbsolute(name) ? [name] : dirs.map((d) => path.join(d, name));
+  let unusable: BinaryLookup['unusable'];
+  for (const p of candidates) {
+    if (isExecutableFile(p)) return { name, found: p, searched: path.isAbsolute(name) ? [name] : dirs };
+    const why = unusable ? undefined : notExecutable(p);
+    if (why) unusable = { path: p, why };
   }
-  return { name, searched: dirs };
+  return { name, searched: path.isAbsolute(name) ? [name] : dirs, ...(unusable ? { unusable } : {}) };
 }
 
 /** containerd's shim binary for a runtime_type: io.containerd.runc.v2 → containerd-shim-runc-v2. */
@@ -63,7 +84,7 @@ export function collectHandlers(settings: CriSettings, pathFacts: PathFacts): Ha
   return Object.entries(settings.runtimes).map(([name, r]) => {
     const h: HandlerFacts = { name, isDefault: name === def, runtimeType: r.runtimeType, ref: r.typeRef?.line ? r.typeRef : r.ref };
     const shimName = r.runtimePath || shimBinaryName(r.runtimeType);
-    if (shimName) h.shim = lookupBinary(shimName, pathFacts.dirs);
+    if (shimName) h.shim = lookupBinary(shimName, pathFacts.binaryDir ? [...pathFacts.dirs, pathFacts.binaryDir] : pathFacts.dirs);
     if (RUNC_TYPES.has(r.runtimeType)) {
       const configured = typeof r.options.BinaryName === 'string' && r.options.BinaryName !== '' ? r.options.BinaryName : undefined;
       h.ociRuntime = { ...lookupBinary(configured ?? 'runc', pathFacts.dirs), fromBinaryName: !!configured, ref: configured ? r.optionRefs?.BinaryName : undefined };
@@ -135,8 +156,9 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   }
   if (facts.confDirState === 'ok' && names.length === 0) facts.confDirState = 'empty';
   if (status && cri?.lastCNILoadStatus === 'OK') facts.networks = networksFromStatus(status);
-  else if (parsed.length) {
-    // go-cni loads the first valid file (max_conf_num defaults to 1); CRI 1.x always adds loopback.
+  else if (parsed.length && !facts.files[0]?.error) {
+    // go-cni loads files in lexical order and stops at the first that fails to parse; with
+    // max_conf_num = 1 (the default) it uses the first file only. CRI 1.x always adds loopback.
     facts.networks = [parsed[0]];
     if ((containerdMajor ?? 1) < 2) facts.networks.unshift({ name: 'cni-loopback', types: ['loopback'] });
   }

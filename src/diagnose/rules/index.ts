@@ -13,11 +13,13 @@ import { criStatusRules } from './cri';
 import { cgroupRules, kubeletEndpointRules, kubeletFileRules, runtimeCgroupDriver, sandboxMismatchRules } from './kubelet';
 import { cniRules, containerRules, handlerRules, hostsTomlRules, sandboxRules, storageRules } from './node';
 import type { Rule } from './common';
+import { attachLastWords, handlerRequestRules, pathRules } from './daemon';
 
 export const RULES: Rule[] = [
   socketRules,
   crictlRules,
   syntaxRules,
+  pathRules,
   pluginUriRules,
   versionRules,
   criConfigRules,
@@ -31,6 +33,7 @@ export const RULES: Rule[] = [
   cgroupRules,
   sandboxMismatchRules,
   handlerRules,
+  handlerRequestRules,
   cniRules,
   sandboxRules,
   storageRules,
@@ -39,7 +42,7 @@ export const RULES: Rule[] = [
 ];
 
 /** Config problems that stop containerd from starting at all. */
-const FATAL_CONFIG = ['runtime-config-syntax', 'runtime-config-import-missing', 'runtime-config-plugin-uri', 'runtime-config-version-unsupported'];
+const FATAL_CONFIG = ['runtime-config-syntax', 'runtime-path-unusable', 'runtime-config-import-missing', 'runtime-config-plugin-uri', 'runtime-config-version-unsupported'];
 
 /** Marks knock-on effects; mutates and returns the findings. */
 export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
@@ -90,5 +93,7 @@ function misplacedSystemdCgroup(f: Facts): string | undefined {
 export function evaluate(f: Facts): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) findings.push(...rule(f));
-  return orderFindings(linkConsequences(findings, f));
+  const ordered = orderFindings(linkConsequences(findings, f));
+  attachLastWords(ordered, f);
+  return ordered;
 }
