@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exitCodeFor, orderFindings, type Finding } from '../src/diagnose/finding';
-import { getPath, keyPath, locateKeys, mergeTables, parseToml, splitKey } from '../src/diagnose/toml';
+import { getPath, keyPath, locateKeys, parseToml, splitKey } from '../src/diagnose/toml';
 import { defaultSandboxImage, handlerCgroupDriver, settingsFromFile, settingsFromStatus, tomlLocation } from '../src/diagnose/runtime-config';
 import { collectKubelet, collectRuntimeConfig } from '../src/diagnose/collect/host';
 import { parseKubeletFlags } from '../src/config/kubelet';
@@ -88,12 +88,6 @@ describe('diagnose TOML helpers', () => {
       assert.ok(r.error.column && r.error.column > 0);
       assert.doesNotMatch(r.error.message, /\n/);
     }
-  });
-
-  it('merges imported tables key by key', () => {
-    const merged = mergeTables({ a: { b: 1, c: 2 }, x: [1] }, { a: { c: 3 }, x: [2] });
-    assert.deepEqual(merged, { a: { b: 1, c: 3 }, x: [2] });
-    assert.equal(getPath(merged, ['a', 'c']), 3);
   });
 
   it('names a TOML setting the way containerd docs do', () => {

@@ -68,7 +68,7 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
       timeoutMs: this.settings.timeoutMs,
       explicitEndpoint: ep
         ? flagEndpoint !== undefined
-          ? { endpoint: ep, kind: 'flag', source: '-r/--runtime-endpoint' }
+          ? { endpoint: ep, kind: 'flag', source: endpointOnCommandLine() ? '-r/--runtime-endpoint' : 'CONTAINER_RUNTIME_ENDPOINT' }
           : { endpoint: ep, kind: 'crictl', source: `runtime-endpoint in ${this.settings.configFile}` }
         : undefined,
       kubeletConfig,
@@ -91,6 +91,13 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
     }
     return p;
   }
+}
+
+/** Whether -r/--runtime-endpoint is on the command line (else the flag's value came from CONTAINER_RUNTIME_ENDPOINT). */
+function endpointOnCommandLine(): boolean {
+  const args = process.argv.slice(2);
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-r' || a === '--runtime-endpoint' || a.startsWith('--runtime-endpoint=') || /^-r./.test(a));
 }
 
 interface Spinner {

@@ -97,6 +97,12 @@ export interface RuntimeConfigFacts {
   /** keyPath → location, across the main file and its imports (the later definition wins). */
   keyLines: Record<string, Ref>;
   imports: FileState[];
+  /** The parsed files in containerd's load order (main first), for re-merging per version. */
+  layers?: import('./config-merge').ConfigLayer[];
+  /** Plugin tables an import replaced whole (containerd before 2.0). */
+  replaced?: import('./config-merge').ReplacedTable[];
+  /** Which containerd's merge `data` reflects: 1 (before 2.0) or 2. */
+  mergedAs?: 1 | 2;
   mtimeMs?: number;
   /** `containerd --version` when the daemon's API could not say (daemon down). */
   binaryVersion?: string;
@@ -325,7 +331,7 @@ export interface SandboxFacts {
   pinned?: boolean;
   localPauseImages: string[];
   /** What the runtime would contact to pull it. */
-  pull?: { host: string; attempts: { url: string; result: 'reachable' | 'refused' | 'timeout' | 'unresolvable' | 'error'; detail: string }[]; hostsFile?: string };
+  pull?: { host: string; attempts: { url: string; result: 'reachable' | 'refused' | 'timeout' | 'unresolvable' | 'error'; detail: string }[]; hostsFile?: string; hostsBroken?: boolean };
   error?: RpcFailure;
 }
 

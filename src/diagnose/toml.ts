@@ -171,12 +171,3 @@ export function getPath(data: unknown, parts: readonly string[]): unknown {
 export function isTable(v: unknown): v is TomlTable {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 }
-
-/** containerd's merge of an `imports` file: tables merge key by key, other values replace. */
-export function mergeTables(base: TomlTable, over: TomlTable): TomlTable {
-  const out: TomlTable = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    out[k] = isTable(v) && isTable(out[k]) ? mergeTables(out[k] as TomlTable, v) : v;
-  }
-  return out;
-}

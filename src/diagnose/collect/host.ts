@@ -10,7 +10,8 @@ import { parseKubeletFlags, parseKubeletYaml } from '../../config/kubelet';
 import { socketPathOf } from '../../cri/client';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
-import { getPath, locateKeys, mergeTables, parseToml, type TomlSyntaxError, type TomlTable } from '../toml';
+import { mergeLayers, type ConfigLayer } from '../config-merge';
+import { getPath, locateKeys, parseToml, type TomlSyntaxError, type TomlTable } from '../toml';
 
 export const DEFAULT_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
@@ -121,7 +122,8 @@ export function collectKubelet(configPath: string): KubeletFacts {
   if (flags.has('container-runtime-endpoint')) facts.endpoint = resolveKubeletEndpoint(flags.get('container-runtime-endpoint')!.value, flagRef('container-runtime-endpoint'));
   else if (instanceEp && isStr(instanceEp.value)) facts.endpoint = resolveKubeletEndpoint(instanceEp.value, instanceEp.ref);
   else if (yamlEp) facts.endpoint = resolveKubeletEndpoint(yamlEp.value, yamlEp.ref);
-  else if (kubeletPresent) facts.endpoint = resolveKubeletEndpoint(KUBELET_DEFAULT_ENDPOINT, { file: configPath, what: `containerRuntimeEndpoint not set: kubelet default ${KUBELET_DEFAULT_ENDPOINT}` });
+  // A config that does not parse says nothing: never judge the runtime by the default endpoint then.
+  else if (kubeletPresent && facts.config.status !== 'invalid') facts.endpoint = resolveKubeletEndpoint(KUBELET_DEFAULT_ENDPOINT, { file: configPath, what: `containerRuntimeEndpoint not set: kubelet default ${KUBELET_DEFAULT_ENDPOINT}` });
 
   if (flags.has('cgroup-driver')) facts.cgroupDriver = { value: flags.get('cgroup-driver')!.value, ref: flagRef('cgroup-driver'), defaulted: false };
   else {
@@ -260,7 +262,11 @@ function invalidState(file: string, text: string, e: TomlSyntaxError): FileState
   return { path: file, status: 'invalid', error: e.message, line: e.line, column: e.column, excerpt };
 }
 
-/** Reads the config and its `imports` (globs), merged the way containerd merges them. */
+/**
+ * Reads the config and its `imports` (globs, breadth-first, each file once, as
+ * containerd loads them) and merges them as containerd 1.x does; the settings
+ * step merges again as 2.x does when the daemon turns out to be 2.x.
+ */
 export function collectRuntimeConfig(file: string, how: RuntimeConfigFacts['how']): RuntimeConfigFacts {
   const main = readFileState(file);
   const facts: RuntimeConfigFacts = { how, state: main.state, keyLines: {}, imports: [] };
@@ -271,34 +277,54 @@ export function collectRuntimeConfig(file: string, how: RuntimeConfigFacts['how'
     /* raced with a rename: no mtime */
   }
   const parsed = parseToml(main.text);
-  keyLinesOf(main.text, file, facts.keyLines);
   if (!parsed.ok) {
+    keyLinesOf(main.text, file, facts.keyLines);
     facts.state = invalidState(file, main.text, parsed.error);
     return facts;
   }
-  let data = parsed.data;
-  const v = data.version;
+  const v = parsed.data.version;
   facts.version = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 1;
-  const imports = Array.isArray(data.imports) ? data.imports.filter((i): i is string => typeof i === 'string') : [];
-  for (const pattern of imports) {
-    for (const imp of expandImport(pattern, path.dirname(file))) {
-      const r = readFileState(imp);
-      if (r.text === undefined) {
-        facts.imports.push(r.state);
-        continue;
-      }
-      const p = parseToml(r.text);
-      keyLinesOf(r.text, imp, facts.keyLines);
-      if (!p.ok) {
-        facts.imports.push(invalidState(imp, r.text, p.error));
-        continue;
-      }
+  const layers: ConfigLayer[] = [{ file, text: main.text, data: parsed.data }];
+  const loaded = new Set([file]);
+  const pending = [...importsOf(parsed.data, file)];
+  while (pending.length) {
+    const imp = pending.shift()!;
+    if (loaded.has(imp)) continue;
+    loaded.add(imp);
+    const r = readFileState(imp);
+    if (r.text === undefined) {
       facts.imports.push(r.state);
-      data = mergeTables(data, p.data as TomlTable);
+      continue;
     }
+    const p = parseToml(r.text);
+    if (!p.ok) {
+      keyLinesOf(r.text, imp, facts.keyLines);
+      facts.imports.push(invalidState(imp, r.text, p.error));
+      continue;
+    }
+    facts.imports.push(r.state);
+    layers.push({ file: imp, text: r.text, data: p.data });
+    pending.push(...importsOf(p.data, imp));
   }
-  facts.data = data;
+  facts.layers = layers;
+  applyMerge(facts, 1);
   return facts;
+}
+
+/** (Re-)merges the layers as containerd `major` does. */
+export function applyMerge(facts: RuntimeConfigFacts, major: number): void {
+  if (!facts.layers) return;
+  const m = mergeLayers(facts.layers, major);
+  const invalid = Object.fromEntries(Object.entries(facts.keyLines).filter(([, ref]) => facts.imports.some((i) => i.status === 'invalid' && i.path === ref.file)));
+  facts.data = m.data;
+  facts.keyLines = { ...m.keyLines, ...invalid };
+  facts.replaced = m.replaced;
+  facts.mergedAs = major < 2 ? 1 : 2;
+}
+
+function importsOf(data: TomlTable, file: string): string[] {
+  const list = Array.isArray(data.imports) ? data.imports.filter((i): i is string => typeof i === 'string') : [];
+  return list.flatMap((pattern) => expandImport(pattern, path.dirname(file)));
 }
 
 /** containerd resolves relative imports against the main file's directory and expands `*`. */

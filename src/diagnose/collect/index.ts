@@ -11,7 +11,7 @@ import type { CriSettings, Facts, ProcessFacts, Valued } from '../facts';
 import { settingsFromFile, settingsFromStatus } from '../runtime-config';
 import { NotApplicable, runSteps, Skip, type ProgressFn, type Step } from '../runner';
 import { collectEndpoints, type Candidate } from './endpoints';
-import { canonicalSocket, collectCaller, collectKubelet, collectProcesses, collectRuntimeConfig, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
+import { applyMerge, canonicalSocket, collectCaller, collectKubelet, collectProcesses, collectRuntimeConfig, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
 import {
   collectCni,
   collectHandlers,
@@ -289,6 +289,8 @@ const steps: Step<Ctx>[] = [
       }
       const version = f.containerd?.version?.version ?? f.runtimeConfig?.binaryVersion;
       const rc = f.runtimeConfig;
+      // Imports merge differently from containerd 2.0 on: model the daemon's own merge.
+      if (rc && (containerdMajor(f) ?? 1) >= 2 && rc.mergedAs !== 2) applyMerge(rc, 2);
       ctx.settingsUnknown = configUnknownReason(ctx);
       if (ctx.settingsUnknown) throw new Skip(ctx.settingsUnknown);
       const usable = rc && (rc.state.status === 'ok' || rc.state.status === 'missing') && (rc.data || rc.state.status === 'missing');

@@ -201,14 +201,14 @@ function readHostsToml(file: string): TomlParse | undefined {
 }
 
 /** The URLs containerd would try, in order: hosts.toml mirrors, then the server. */
-export function pullEndpoints(host: string, registryConfigPath: string | undefined): { urls: string[]; hostsFile?: string } {
+export function pullEndpoints(host: string, registryConfigPath: string | undefined): { urls: string[]; hostsFile?: string; hostsBroken?: boolean } {
   const defaultServer = host === 'docker.io' ? 'https://registry-1.docker.io' : `${isLocalhost(host) ? 'http' : 'https'}://${host}`;
   if (!registryConfigPath) return { urls: [defaultServer] };
   for (const dir of [host, '_default']) {
     const file = path.join(registryConfigPath, dir, 'hosts.toml');
     const parsed = readHostsToml(file);
     if (!parsed) continue;
-    if (!parsed.ok) return { urls: [defaultServer], hostsFile: file };
+    if (!parsed.ok) return { urls: [defaultServer], hostsFile: file, hostsBroken: true };
     const mirrors = isTable(parsed.data.host) ? Object.keys(parsed.data.host) : [];
     const server = typeof parsed.data.server === 'string' ? parsed.data.server : defaultServer;
     return { urls: [...mirrors, server], hostsFile: file };
@@ -265,13 +265,13 @@ export async function collectSandbox(ctx: RpcContext | undefined, ref: Valued<st
     return facts;
   }
   const host = registryHost(ref.value);
-  const { urls, hostsFile } = pullEndpoints(host, settings.registryConfigPath?.value);
+  const { urls, hostsFile, hostsBroken } = pullEndpoints(host, settings.registryConfigPath?.value);
   const [list, ...attempts] = await Promise.all([
     call<{ images: { repoTags: string[] }[] }>(ctx, IMAGE, 'ListImages', { filter: {} }),
     ...urls.map((u) => probeTcp(u, Math.min(ctx.timeoutMs, Math.max(1, ctx.deadline - Date.now())))),
   ]);
   if (list.ok) facts.localPauseImages = list.value.images.flatMap((i) => i.repoTags).filter((t) => /(^|\/)pause:/.test(t));
-  facts.pull = { host, attempts, hostsFile };
+  facts.pull = { host, attempts, hostsFile, ...(hostsBroken ? { hostsBroken } : {}) };
   return facts;
 }
 

@@ -65,6 +65,7 @@ function sameFile(a: string | undefined, b: string | undefined): boolean {
 /** How the client that chose this endpoint is pointed at `socket`. */
 function pointAt(p: EndpointProbe, socket: string): string {
   const ep = `unix://${socket}`;
+  if (p.source === 'CONTAINER_RUNTIME_ENDPOINT') return `Point the environment at the live socket: $ export CONTAINER_RUNTIME_ENDPOINT=${ep}`;
   if (p.kind === 'crictl') return `Point crictl at the live socket: $ sudo crictl config --set runtime-endpoint=${ep}`;
   if (p.kind === 'kubelet') return `Set the kubelet's containerRuntimeEndpoint to ${ep} (${p.source}) and restart the kubelet`;
   return `Point clients at the live socket: tcrictl -r ${ep} …, and the same in crictl.yaml (runtime-endpoint) and the kubelet's containerRuntimeEndpoint`;

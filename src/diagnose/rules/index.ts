@@ -14,12 +14,14 @@ import { cgroupRules, kubeletEndpointRules, kubeletFileRules, runtimeCgroupDrive
 import { cniRules, containerRules, handlerRules, hostsTomlRules, sandboxRules, storageRules } from './node';
 import type { Rule } from './common';
 import { attachLastWords, handlerRequestRules, pathRules } from './daemon';
+import { importRules } from './imports';
 
 export const RULES: Rule[] = [
   socketRules,
   crictlRules,
   syntaxRules,
   pathRules,
+  importRules,
   pluginUriRules,
   versionRules,
   criConfigRules,
@@ -49,8 +51,11 @@ export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
   const byId = (id: string) => findings.find((x) => x.id === id);
   const daemonDown = !f.daemon;
   const fatal = findings.find((x) => FATAL_CONFIG.includes(x.id) && x.severity === 'error');
+  // A drop-in that replaced a plugin table explains what the lost settings break.
+  const importCause = (id: string) => findings.find((y) => y.id === 'runtime-config-import-replaces' && (y as Finding & { explains?: string[] }).explains?.includes(id));
   for (const x of findings) {
     if (x.consequenceOf) continue;
+    if (importCause(x.id)) x.consequenceOf = 'runtime-config-import-replaces';
     // containerd exits on a broken config before it creates its socket.
     if ((x.id === 'socket-missing' || x.id === 'socket-stale') && fatal && daemonDown) x.consequenceOf = fatal.id;
     // A version-3 file on containerd 1.x: what the daemon runs differs from the file because the file is ignored.
@@ -95,5 +100,7 @@ export function evaluate(f: Facts): Finding[] {
   for (const rule of RULES) findings.push(...rule(f));
   const ordered = orderFindings(linkConsequences(findings, f));
   attachLastWords(ordered, f);
+  // `explains` is internal wiring for linkConsequences, not part of the JSON schema.
+  for (const x of ordered) delete (x as Finding & { explains?: string[] }).explains;
   return ordered;
 }

@@ -203,7 +203,8 @@ export function sandboxRules(f: Facts): Finding[] {
     const where = formatRef(s.ref.ref);
     const evidence = [`ImageStatus(${JSON.stringify(s.ref.value)}): not present in the runtime's image store`, `sandbox image from ${where || 'the runtime'}`];
     if (s.pull) {
-      if (s.pull.hostsFile) evidence.push(`registry config: ${s.pull.hostsFile}`);
+      // A broken hosts.toml is its own warning (registry-hosts-invalid): containerd ignores it, so it is not why the pull fails.
+      if (s.pull.hostsFile) evidence.push(s.pull.hostsBroken ? `registry config: ${s.pull.hostsFile} does not parse, so containerd ignores it and goes to the registry itself (see registry-hosts-invalid)` : `registry config: ${s.pull.hostsFile}`);
       for (const a of attempts) evidence.push(`the runtime would pull from ${a.url}: ${a.detail}`);
     }
     evidence.push(s.localPauseImages.length ? `pause images that are present: ${s.localPauseImages.join(', ')}` : 'no pause image is present locally');
