@@ -159,7 +159,9 @@ function criPluginProblem(facts: Facts): string | undefined {
  * own socket? Then the endpoint is wrong rather than the runtime down.
  */
 async function probeDaemonSockets(processes: ProcessFacts[], missing: string, opts: CollectOptions): Promise<void> {
-  const others = processes.filter((p) => p.address && canonicalSocket(p.address) !== missing).slice(0, 5);
+  // The daemon of the config named with --runtime-config first: on a busy host it must never fall off the list.
+  const named = (p: ProcessFacts) => (opts.runtimeConfig && p.configPath === opts.runtimeConfig ? 0 : 1);
+  const others = processes.filter((p) => p.address && canonicalSocket(p.address) !== missing).sort((a, b) => named(a) - named(b)).slice(0, 16);
   await Promise.all(
     others.map(async (p) => {
       const r = await probeEndpoint({ endpoint: `unix://${p.address}`, source: `containerd pid ${p.pid}` }, opts.timeoutMs, false, opts.signal);

@@ -27,7 +27,10 @@ export function importRules(f: Facts): Finding[] {
     .filter((r) => r.lost.length)
     .map((r) => {
       const table = `[plugins.${JSON.stringify(r.plugin)}]`;
-      const shown = r.lost.slice(0, 8).map((l) => `${l.key.replace(/^plugins\."[^"]+"\./, '')} (${formatRef(l.ref)})`);
+      // The settings whose loss breaks something come first.
+      const weight = (k: string) => (EXPLAINS[k.split('.').pop() ?? ''] ? 0 : 1);
+      const lost = [...r.lost].sort((a, b) => weight(a.key) - weight(b.key));
+      const shown = lost.slice(0, 8).map((l) => `${l.key.replace(/^plugins\."[^"]+"\./, '')} (${formatRef(l.ref)})`);
       const more = r.lost.length > shown.length ? [`… and ${r.lost.length - shown.length} more`] : [];
       const version = containerdVersion(f);
       return {
