@@ -369,6 +369,8 @@ export interface CheckRecord {
   reason?: string;
   /** For a check that ran with less than it wanted to see (e.g. not root). */
   limitation?: string;
+  /** What a check that ran looked at, in a line (shown by --verbose). */
+  lookedAt?: string;
   durationMs: number;
 }
 

@@ -23,6 +23,7 @@ import {
   lookupBinary,
   searchPath,
 } from './node';
+import { describeChecks } from './looked-at';
 import { checkDaemonPaths, collectUnit, lastWordsOf, readContainerdLog, unknownHandlersOf } from './service';
 import { keyPath } from '../toml';
 import { collectContainerd, collectCri, collectExitedContainers, containerdBinaryVersion, type RpcContext } from './rpc';
@@ -317,6 +318,15 @@ const steps: Step<Ctx>[] = [
     },
   },
   {
+    id: 'cni',
+    title: 'Checking CNI config and plugin binaries',
+    run(ctx) {
+      const f = ctx.facts;
+      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
+      f.cni = collectCni(f.settings, f.cri, containerdMajor(f));
+    },
+  },
+  {
     id: 'runtime-class-handlers',
     title: "Looking for pods that ask for a runtime handler containerd does not have (its log)",
     run(ctx) {
@@ -325,15 +335,6 @@ const steps: Step<Ctx>[] = [
       const log = readContainerdLog(f.host.pid1 === 'systemd', ctx.opts.timeoutMs);
       f.handlerRequests = unknownHandlersOf(log).map((r) => ({ ...r, source: log!.source }));
       if (!log) return "containerd's log was not found (no journal, no /var/log/containerd.log): only the pods that exist were checked";
-    },
-  },
-  {
-    id: 'cni',
-    title: 'Checking CNI config and plugin binaries',
-    run(ctx) {
-      const f = ctx.facts;
-      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
-      f.cni = collectCni(f.settings, f.cri, containerdMajor(f));
     },
   },
   {
@@ -421,6 +422,7 @@ export async function collectFacts(opts: CollectOptions): Promise<Facts> {
   const ctx: Ctx = { opts, facts, deadline: Date.now() + budgetMs(opts.timeoutMs) };
   try {
     await runSteps(steps, ctx, facts.checks, opts.progress);
+    describeChecks(facts);
   } finally {
     ctx.conn?.close();
   }

@@ -37,7 +37,7 @@ export function importRules(f: Facts): Finding[] {
         id: 'runtime-config-import-replaces',
         severity: 'warning',
         stage: 'runtime-config',
-        title: `${r.by} replaces containerd's whole ${table} table: ${plural(r.lost.length, 'setting')} of ${rc.state.path} no longer apply`,
+        title: `${r.by} replaces containerd's whole ${table} table: ${plural(r.lost.length, 'setting')} of ${rc.state.path} no longer ${r.lost.length === 1 ? 'applies' : 'apply'}`,
         subject: r.plugin,
         evidence: [
           `${formatRef(r.byRef) || r.by} (imported by ${rc.state.path})`,
