@@ -280,7 +280,7 @@ describe('diagnose e2e: containerd down', () => {
       assert.ok(!run.report!.findings.some((x) => allText(x).includes(`from the config file ${defaultConfig}`)), describeFindings(run.report!));
       const text = await runDiagnose(['-r', ctd.endpoint], root, { json: false });
       assert.doesNotMatch(text.stdout, /cni-config-missing/);
-      assert.match(text.stdout, /Not checked:[\s\S]*settings, runtime-handlers, cni(, [a-z-]+)*: /);
+      assert.match(text.stdout, /Not checked:[\s\S]*settings, runtime-handlers, cni(,\s+[a-z-]+)*:\s/);
     } finally {
       await ctd.stop();
     }

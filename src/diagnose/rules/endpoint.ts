@@ -113,7 +113,7 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
         id: 'socket-missing',
         severity: 'error',
         stage: 'endpoint',
-        title: `Wrong endpoint: ${p.socket} does not exist; ${live.length} containerds answer elsewhere and none was started with ${configPath(f)}`,
+        title: `Wrong endpoint: ${p.socket} does not exist; ${live.length} containerds answer elsewhere${rc && rc.state.status !== 'missing' ? ` and none was started with ${configPath(f)}` : ''}`,
         subject: p.endpoint,
         evidence,
         explanation: `Nothing listens at ${p.socket}. containerd daemons answer on ${where}, each with its own config; which one the clients mean cannot be told from here. Until clients and daemon agree, ${common}.`,
