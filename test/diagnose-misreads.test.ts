@@ -179,7 +179,7 @@ describe('no spurious second errors', () => {
     const f = healthyFacts();
     const probe = okProbe(SOCKET, { outcome: 'missing', detail: 'no such socket', criVersion: undefined });
     Object.assign(f, { endpoints: { explicit: true, chosen: probe, probes: [probe] }, containerd: undefined, cri: undefined, daemon: undefined });
-    f.runtimeConfig = { how: 'flag', state: { path: '/srv/mine.toml', status: 'missing' }, keyLines: {}, imports: [] };
+    f.runtimeConfig = { how: 'flag', state: { path: '/srv/mine.toml', status: 'ok' }, data: {}, keyLines: {}, imports: [] };
     f.processes = [1, 2].map((n) => ({ pid: 100 + n, argv: ['containerd'], state: 'S', configPath: `/srv/other${n}.toml`, address: `/run/other${n}.sock`, socketProbe: { outcome: 'ok' as const, detail: 'containerd 1.6.20' } }));
     const x = evaluate(f).find((y) => y.id === 'socket-missing')!;
     assert.match(x.title, /2 containerds answer elsewhere and none was started with \/srv\/mine\.toml/);
@@ -196,5 +196,60 @@ describe('no spurious second errors', () => {
       assert.match(x.title, /runc is not on containerd's PATH \(it is at \/.*runc\)/);
       assert.ok(x.evidence.some((e) => /shims only, never for runc/.test(e)));
     }
+  });
+});
+
+describe('invented faults: exists but cannot run', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcri-bins-'));
+  const elf = (machine: number) => {
+    const b = Buffer.alloc(64);
+    b.writeUInt32BE(0x7f454c46, 0);
+    b.writeUInt16LE(machine, 18);
+    return b;
+  };
+
+  it('a binary for another CPU, or a file that is no program, is "exec format error", never "missing"', async () => {
+    const { lookupBinary } = await import('../src/diagnose/collect/node');
+    const other = process.arch === 'arm64' ? 0x3e : 0xb7;
+    fs.writeFileSync(path.join(dir, 'runc'), elf(other), { mode: 0o755 });
+    let r = lookupBinary('runc', [dir]);
+    assert.equal(r.found, undefined);
+    assert.match(r.unusable?.why ?? '', /is built for (arm64|x64), and this node is .*: exec format error/);
+    fs.writeFileSync(path.join(dir, 'runc'), 'echo hi\n', { mode: 0o755 });
+    assert.match(lookupBinary('runc', [dir]).unusable?.why ?? '', /not a program/);
+    fs.writeFileSync(path.join(dir, 'runc'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    assert.equal(lookupBinary('runc', [dir]).found, path.join(dir, 'runc'));
+    const real = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => fs.existsSync(p));
+    if (real) assert.equal(lookupBinary(real, []).found, real, 'a real binary of this node passes');
+  });
+
+  it('a CNI plugin without its execute bit: cni-plugin-unusable with chmod, not cni-plugin-missing', async () => {
+    const { collectCni } = await import('../src/diagnose/collect/node');
+    const conf = path.join(dir, 'net.d');
+    const bin = path.join(dir, 'cni-bin');
+    fs.mkdirSync(conf, { recursive: true });
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(conf, '10-k8s.conflist'), JSON.stringify({ name: 'k8s', plugins: [{ type: 'bridge' }] }));
+    fs.writeFileSync(path.join(bin, 'bridge'), '#!/bin/sh\n', { mode: 0o644 });
+    const f = healthyFacts();
+    f.cni = collectCni({ ...f.settings!, cniConfDir: { value: conf, ref: { what: 't' } }, cniBinDirs: { value: [bin], ref: { what: 't' } } }, undefined, 1);
+    assert.deepEqual(f.cni.missing.map((m) => m.type), ['loopback']);
+    assert.equal(f.cni.unusable?.[0].type, 'bridge');
+    const found = evaluate(f);
+    const x = found.find((y) => y.id === 'cni-plugin-unusable');
+    assert.equal(x?.fix[0], `$ sudo chmod 755 ${path.join(bin, 'bridge')}`);
+    assert.ok(!found.some((y) => y.id === 'cni-plugin-missing' && /bridge/.test(y.title)), 'bridge is not "missing"');
+  });
+
+  it('a renamed-away CNI config is named when nothing else loads', async () => {
+    const { collectCni } = await import('../src/diagnose/collect/node');
+    const conf = path.join(dir, 'net2.d');
+    fs.mkdirSync(conf, { recursive: true });
+    fs.writeFileSync(path.join(conf, '10-calico.conflist.bak'), '{}');
+    const f = healthyFacts();
+    f.cni = collectCni({ ...f.settings!, cniConfDir: { value: conf, ref: { what: 't' } } }, undefined, 1);
+    const x = evaluate(f).find((y) => y.id === 'cni-config-missing');
+    assert.ok(x?.evidence.some((e) => e.includes('10-calico.conflist.bak, which containerd skips')), x?.evidence.join('\n'));
+    assert.match(x!.fix[0], /10-calico\.conflist\.bak is the config meant/);
   });
 });

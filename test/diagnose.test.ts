@@ -229,7 +229,7 @@ describe('diagnose collectors over files', () => {
     assert.equal(shimBinaryName('bogus'), undefined);
     const bin = path.join(tmp, 'pathbin');
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, 'tool'), '', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'tool'), '#!/bin/sh\n', { mode: 0o755 }); // an empty file is no program (exec format error)
     fs.writeFileSync(path.join(bin, 'notexec'), '', { mode: 0o644 });
     assert.equal(lookupBinary('tool', ['/nonexistent', bin]).found, path.join(bin, 'tool'));
     assert.equal(lookupBinary('notexec', [bin]).found, undefined);

@@ -320,6 +320,10 @@ export interface CniFacts {
   networks: CniNetwork[];
   /** Plugin types not found in any bin dir. */
   missing: { type: string; networks: string[] }[];
+  /** Plugin types whose binary exists but cannot be executed: never reported as missing. */
+  unusable?: { type: string; networks: string[]; path: string; why: string }[];
+  /** Files in the conf dir containerd skips for their extension (e.g. 10-calico.conflist.bak). */
+  ignored?: string[];
   /** Well-known dirs holding the missing plugins, to suggest a bin_dir. */
   alternatives: string[];
 }

@@ -57,10 +57,38 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
+const ELF_MACHINE: Record<number, string> = { 0x3e: 'x64', 0xb7: 'arm64', 0x03: 'ia32', 0x28: 'arm', 0xf3: 'riscv64', 0x15: 'ppc64', 0x16: 's390x' };
+
+/** Why an executable file cannot run on this node ("exec format error"), from its first bytes; undefined when it can. */
+function formatProblem(p: string): string | undefined {
+  const head = Buffer.alloc(20);
+  let n = 0;
+  try {
+    const fd = fs.openSync(p, 'r');
+    try {
+      n = fs.readSync(fd, head, 0, 20, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined; // unreadable to us (not root): say nothing
+  }
+  if (n >= 2 && head[0] === 0x23 && head[1] === 0x21) return undefined; // #! script
+  if (n < 20 || head.readUInt32BE(0) !== 0x7f454c46) return 'exists but is not a program (no ELF header and no #! line): exec format error';
+  const machine = ELF_MACHINE[head.readUInt16LE(18)];
+  if (machine && machine !== process.arch) return `exists but is built for ${machine}, and this node is ${process.arch}: exec format error`;
+  return undefined;
+}
+
 export function lookupBinary(name: string, dirs: string[]): BinaryLookup {
   const candidates = path.isAbsolute(name) ? [name] : dirs.map((d) => path.join(d, name));
   let unusable: BinaryLookup['unusable'];
   for (const p of candidates) {
+    const badFormat = isExecutableFile(p) ? formatProblem(p) : undefined;
+    if (badFormat) {
+      // The kernel refuses it; exec.LookPath still picks it, so the search stops here.
+      return { name, searched: path.isAbsolute(name) ? [name] : dirs, unusable: unusable ?? { path: p, why: badFormat } };
+    }
     if (isExecutableFile(p)) return { name, found: p, searched: path.isAbsolute(name) ? [name] : dirs };
     const why = unusable ? undefined : notExecutable(p);
     if (why) unusable = { path: p, why };
@@ -138,7 +166,10 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   };
   let names: string[] = [];
   try {
-    names = fs.readdirSync(confDir).filter((n) => /\.(conf|conflist|json)$/.test(n)).sort();
+    const all = fs.readdirSync(confDir);
+    names = all.filter((n) => /\.(conf|conflist|json)$/.test(n)).sort();
+    // Renamed-away configs (x.conflist.bak, x.conf.disabled) are skipped by containerd: worth naming when nothing else loads.
+    facts.ignored = all.filter((n) => !names.includes(n) && /\.(conf|conflist|json)\b/.test(n)).sort();
   } catch (err) {
     facts.confDirState = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'unreadable' : 'missing';
   }
@@ -165,7 +196,10 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   const byType = new Map<string, string[]>();
   for (const n of facts.networks) for (const t of n.types) byType.set(t, [...(byType.get(t) ?? []), n.name]);
   for (const [type, nets] of byType) {
-    if (!binDirs.some((d) => isExecutableFile(path.join(d, type)))) facts.missing.push({ type, networks: nets });
+    const hit = lookupBinary(type, binDirs);
+    if (hit.found) continue;
+    if (hit.unusable) (facts.unusable ??= []).push({ type, networks: nets, ...hit.unusable });
+    else facts.missing.push({ type, networks: nets });
   }
   if (facts.missing.length) {
     const wellKnown = [hostPath('/opt/cni/bin'), '/usr/lib/cni', '/usr/libexec/cni', '/usr/lib/cni-plugins'];

@@ -126,11 +126,16 @@ export function cniRules(f: Facts): Finding[] {
       evidence: [
         ...statusLines,
         `${cni.confDir}: ${cni.confDirState === 'missing' ? 'does not exist' : 'no *.conf, *.conflist or *.json files'}`,
+        ...(cni.ignored?.length ? [`${cni.confDir} holds ${cni.ignored.join(', ')}, which containerd skips: it reads only *.conf, *.conflist and *.json`] : []),
         cni.confDirRef ? formatRef(cni.confDirRef) : `CNI conf_dir from ${cni.source}`,
       ],
       explanation:
         'Without a network config the runtime reports NetworkReady=false ("cni plugin not initialized"); the kubelet keeps the node NotReady and pods that need the pod network stay in ContainerCreating. Normally the cluster\'s CNI add-on (a DaemonSet such as Calico, Cilium or Flannel) writes this file.',
-      fix: ['Install or repair the CNI add-on (check its DaemonSet pod on this node)', `Or, if the config lives elsewhere, point ${confKey} in ${configPath(f)} at it and restart containerd`],
+      fix: [
+        ...(cni.ignored?.length ? [`If ${cni.confDir}/${cni.ignored[0]} is the config meant, give it back its .conflist (or .conf) name; containerd picks it up without a restart`] : []),
+        'Install or repair the CNI add-on (check its DaemonSet pod on this node)',
+        `Or, if the config lives elsewhere, point ${confKey} in ${configPath(f)} at it and restart containerd`,
+      ],
       catalogue: ['F24'],
     });
   } else if (cni && cni.files[0]?.error) {
@@ -164,6 +169,19 @@ export function cniRules(f: Facts): Finding[] {
       explanation: 'The kubelet keeps the node NotReady while the pod network is not ready.',
       fix: ['Act on the message above; if the CNI config was only just written, containerd may need a restart to notice it (containerd#7196)', restartContainerd(f)],
       catalogue: ['F24'],
+    });
+  }
+  for (const u of cni?.unusable ?? []) {
+    out.push({
+      id: 'cni-plugin-unusable',
+      severity: 'error',
+      stage: 'node',
+      title: `CNI plugin "${u.type}": ${u.path} ${u.why}`,
+      subject: u.type,
+      evidence: [`${u.path}: ${u.why} (network ${u.networks.map((n) => JSON.stringify(n)).join(', ')})`, cni!.binDirsRef ? formatRef(cni!.binDirsRef) : `CNI bin_dir from ${cni!.source}`],
+      explanation: `containerd finds the plugin but cannot run it, so every pod that needs the pod network fails while its sandbox is set up (plugin type="${u.type}" failed (add)). The node looks Ready.`,
+      fix: [/format/.test(u.why) ? `Replace ${u.path} with the plugin built for this node (reinstall the CNI plugins)` : `$ sudo chmod 755 ${u.path}`, 'The kubelet retries the pods on its own; no restart is needed'],
+      catalogue: ['F25'],
     });
   }
   if (cni && cni.missing.length) {
