@@ -152,6 +152,19 @@ describe('misread: containerd listening on another address', () => {
     assert.ok(f.fix[0].includes(mine().socket), f.fix[0]);
     assert.ok(!f.fix.join('\n').includes(other().socket), 'never the other daemon in the fix');
   });
+
+  it('auto-detected: the default config names the moved [grpc] address, and the daemon listening there is the one named', async () => {
+    const root = tempDir('tcri-mis-');
+    write(root, 'var/lib/kubelet/config.yaml', 'kind: KubeletConfiguration\ncgroupDriver: cgroupfs\n');
+    write(root, 'etc/containerd/config.toml', fs.readFileSync(mine().configPath, 'utf8'));
+    const { code, report } = await runDiagnose([], root);
+    assert.equal(code, 2, describeAll(report));
+    assert.equal(report.files.runtimeConfig?.chosenBy, 'default');
+    const f = first(report, 'socket-missing');
+    assert.ok(f.title.includes(mine().socket) && f.title.includes(`pid ${mine().pid}`), f.title);
+    assert.ok(!`${f.title}\n${f.fix.join('\n')}`.includes(other().socket), 'never the other daemon');
+    assert.ok(f.evidence.some((e) => e.includes("containerd's config names another socket") && e.includes(mine().socket)), f.evidence.join('\n'));
+  });
 });
 
 describe('misread: a dead containerd with a broken config, auto-detected', () => {
