@@ -70,7 +70,8 @@ describe('diagnose -o prometheus', () => {
     const ids = series.map((m) => m.labels!.id);
     assert.equal(new Set(ids).size, ids.length, 'no duplicate series');
     const root = series.find((m) => m.labels!.id === 'runtime-config-import-replaces')!;
-    assert.deepEqual({ ...root.labels }, { id: 'runtime-config-import-replaces', severity: 'warning', catalogue: 'F14,F15', root_cause: 'true', stage: 'runtime-config' });
+    // A warning whose consequence is an error is exported as an error: the root-cause alert fires on it.
+    assert.deepEqual({ ...root.labels }, { id: 'runtime-config-import-replaces', severity: 'error', catalogue: 'F14,F15', root_cause: 'true', stage: 'runtime-config' });
     assert.equal(series.find((m) => m.labels!.id === 'cni-config-missing')?.labels!.root_cause, 'false');
     const f26 = series.find((m) => m.labels!.id === 'runtime-handler-unknown')!;
     assert.equal(f26.value, '2', 'two findings with one id are counted in one series');

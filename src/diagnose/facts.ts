@@ -408,6 +408,8 @@ export interface Facts {
   unit?: UnitFacts;
   /** containerd's own last words, read when the daemon did not answer. */
   lastWords?: LastWords;
+  /** Where containerd's log was read (journal or file); null when none was found. */
+  containerdLogSource?: string | null;
   /** Handlers pods asked for that containerd did not know, from its log (F26). */
   handlerRequests?: { handler: string; line: string; source: string }[];
   /** Paths from the config that containerd could not create or bind, read when the daemon did not answer. */

@@ -35,15 +35,32 @@ function family(out: string[], name: string, type: 'gauge' | 'counter', help: st
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
-/** One series per finding id: several findings with one id (subjects) are counted, with the worst severity. */
+/** The worst severity among a finding and everything that is (transitively) its consequence. */
+function groupSeverity(f: Finding, all: Finding[], seen = new Set<string>()): Finding['severity'] {
+  if (seen.has(f.id)) return f.severity;
+  seen.add(f.id);
+  let worst = f.severity;
+  for (const c of all.filter((x) => x.consequenceOf === f.id)) {
+    const s = groupSeverity(c, all, seen);
+    if (RANK[s] < RANK[worst]) worst = s;
+  }
+  return worst;
+}
+
+/**
+ * One series per finding id: several findings with one id (subjects) are
+ * counted. `severity` is the worst of the findings and, for a root cause, of
+ * its consequences: a warning that breaks pods is alerted on as an error.
+ */
 function findingSeries(findings: Finding[]): string[] {
   const byId = new Map<string, Finding[]>();
   for (const f of findings) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
   return [...byId].map(([id, fs_]) => {
-    const worst = fs_.reduce((a, b) => (RANK[b.severity] < RANK[a.severity] ? b : a));
+    const sev = (f: Finding) => (f.consequenceOf ? f.severity : groupSeverity(f, findings));
+    const worst = fs_.reduce((a, b) => (RANK[sev(b)] < RANK[sev(a)] ? b : a));
     const catalogue = [...new Set(fs_.flatMap((f) => f.catalogue ?? []))].sort().join(',');
     const root = fs_.some((f) => !f.consequenceOf);
-    return series(METRICS.finding, { id, severity: worst.severity, catalogue, root_cause: String(root), stage: worst.stage }, fs_.length);
+    return series(METRICS.finding, { id, severity: sev(worst), catalogue, root_cause: String(root), stage: worst.stage }, fs_.length);
   });
 }
 

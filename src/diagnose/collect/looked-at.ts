@@ -21,7 +21,8 @@ const DESCRIBE: Record<string, (f: Facts) => string | undefined> = {
   'runtime-handlers': (f) =>
     `${(f.handlers ?? []).map((h) => `${h.name}: shim ${h.shim?.found ?? h.shim?.name ?? '-'}${h.ociRuntime ? `, ${h.ociRuntime.found ?? h.ociRuntime.name}` : ''}`).join('; ')} (${f.searchPath?.source ?? 'PATH'})`,
   cni: (f) => f.cni && `${f.cni.confDir}: ${f.cni.files.map((x) => x.name).join(', ') || 'no files'}; plugins ${[...new Set(f.cni.networks.flatMap((n) => n.types))].join(', ')} in ${f.cni.binDirs.join(', ')}`,
-  'runtime-class-handlers': (f) => `containerd's log: ${f.handlerRequests?.length ?? 0} unknown handler requests; sandboxes by handler: ${Object.entries(f.cri?.sandboxHandlers ?? {}).map(([h, n]) => `${h || 'default'} ${n}`).join(', ') || 'none'}`,
+  'runtime-class-handlers': (f) =>
+    `containerd's log (${f.containerdLogSource ?? 'none found: no journal, no /var/log/containerd.log'}): ${f.handlerRequests?.length ?? 0} unknown handler requests; sandboxes by handler: ${Object.entries(f.cri?.sandboxHandlers ?? {}).map(([h, n]) => `${h || 'default'} ${n}`).join(', ') || 'none'}`,
   'sandbox-image': (f) => f.sandbox && `ImageStatus(${f.sandbox.ref.value}): ${f.sandbox.present ? 'present' : 'absent'}${f.sandbox.pinned ? ', pinned' : ''}`,
   'registry-hosts': (f) => f.hostsToml && `${f.hostsToml.dir}: ${f.hostsToml.files.length} hosts.toml`,
   imagefs: (f) =>
