@@ -322,6 +322,8 @@ describe('F26: a pod asks for a runtime handler containerd does not have', () =>
   it('RunPodSandbox fails with "no runtime for "nvidia""; diagnose finds it in containerd\'s log', async () => {
     const config = { metadata: { name: 'gpu', namespace: 'default', uid: 'u-gpu', attempt: 0 }, linux: { securityContext: { namespaceOptions: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } };
     await assert.rejects(criCall(ctd().endpoint, 'RuntimeService', 'RunPodSandbox', { config, runtimeHandler: 'nvidia' }), /no runtime for "nvidia" is configured/);
+    // The daemon's stderr reaches the harness a moment after the RPC's answer.
+    for (let i = 0; i < 100 && !/no runtime for/.test(ctd().daemonLog()); i++) await new Promise((r) => setTimeout(r, 50));
     const root = tempDir('tcri-mis-');
     write(root, 'var/log/containerd/containerd.log', ctd().daemonLog());
     const { code, report } = await runDiagnose(['-r', ctd().endpoint, '--runtime-config', ctd().configPath], root);

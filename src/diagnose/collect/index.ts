@@ -24,7 +24,8 @@ import {
   searchPath,
 } from './node';
 import { describeChecks } from './looked-at';
-import { checkDaemonPaths, collectUnit, lastWordsOf, readContainerdLog, unknownHandlersOf } from './service';
+import { checkDaemonPaths } from './paths';
+import { collectUnit, lastWordsOf, readContainerdLog, unknownHandlersOf } from './service';
 import { keyPath } from '../toml';
 import { collectContainerd, collectCri, collectExitedContainers, containerdBinaryVersion, type RpcContext } from './rpc';
 
