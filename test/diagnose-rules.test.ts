@@ -51,7 +51,7 @@ describe('diagnose rules: a healthy node', () => {
     assert.equal(report.exitCode, 0);
     assert.match(renderText(report), /No problems found\./);
     // The footer lists every exit code --help documents, 3 included.
-    assert.match(renderText(report), /Exit code 0 \(0 healthy, 1 warnings, 2 errors, 3 could not diagnose\)\.\n$/);
+    assert.match(renderText(report), /Exit code 0 \(0 healthy, 1 warnings, 2 errors, 3 could not diagnose\)\.\n0 errors, 0 warnings · 0 checks passed · 0\.0 s\n$/);
     const json = JSON.parse(renderJson(report));
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.status, 'healthy');

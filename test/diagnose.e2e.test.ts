@@ -188,10 +188,11 @@ describe('diagnose e2e: a healthy runtime', () => {
     const root = hostRoot();
     const missing = path.join(emptyDir(), 'missing.sock');
     const run = await runDiagnose(['-r', `unix://${missing}`], root);
-    const f = expectOnly(run, 'socket-missing', /Wrong endpoint: .* does not exist, but containerd is running and listening on/);
+    // Alone on the host, ours is named; beside other helpers' daemons none was started with the config in play, so all are listed.
+    const f = expectOnly(run, 'socket-missing', /Wrong endpoint: .* does not exist(, but containerd is running and listening on|; \d+ containerds answer elsewhere)/);
     // Other containerds may run on this machine too; ours must be among the live ones named.
     assert.ok(f.explanation.includes(ctd().socket), f.explanation);
-    assert.match(f.fix[0], /^Point clients at the live socket: tcrictl -r unix:\/\//);
+    assert.match(f.fix[0], /Point clients at the live socket: tcrictl -r unix:\/\//);
     assert.doesNotMatch(allText(f), /Restart containerd|systemctl restart|not running here|never started/);
     assert.ok(!allText(f).includes(path.join(root, 'etc/containerd/config.toml')), 'never names the missing default config');
   });
@@ -279,7 +280,7 @@ describe('diagnose e2e: containerd down', () => {
       assert.ok(!run.report!.findings.some((x) => allText(x).includes(`from the config file ${defaultConfig}`)), describeFindings(run.report!));
       const text = await runDiagnose(['-r', ctd.endpoint], root, { json: false });
       assert.doesNotMatch(text.stdout, /cni-config-missing/);
-      assert.match(text.stdout, /Not checked:[\s\S]*settings, runtime-handlers, cni: /);
+      assert.match(text.stdout, /Not checked:[\s\S]*settings, runtime-handlers, cni(,\s+[a-z-]+)*:\s/);
     } finally {
       await ctd.stop();
     }

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exitCodeFor, orderFindings, type Finding } from '../src/diagnose/finding';
-import { getPath, keyPath, locateKeys, mergeTables, parseToml, splitKey } from '../src/diagnose/toml';
+import { getPath, keyPath, locateKeys, parseToml, splitKey } from '../src/diagnose/toml';
 import { defaultSandboxImage, handlerCgroupDriver, settingsFromFile, settingsFromStatus, tomlLocation } from '../src/diagnose/runtime-config';
-import { collectKubelet, collectRuntimeConfig, parseKubeletFlags } from '../src/diagnose/collect/host';
+import { collectKubelet, collectRuntimeConfig } from '../src/diagnose/collect/host';
+import { parseKubeletFlags } from '../src/config/kubelet';
 import { collectCni, isLocalhost, lookupBinary, probeTcp, pullEndpoints, registryHost, shimBinaryName } from '../src/diagnose/collect/node';
 import * as net from 'node:net';
 import { chooseEndpoint } from '../src/diagnose/collect/endpoints';
@@ -87,12 +88,6 @@ describe('diagnose TOML helpers', () => {
       assert.ok(r.error.column && r.error.column > 0);
       assert.doesNotMatch(r.error.message, /\n/);
     }
-  });
-
-  it('merges imported tables key by key', () => {
-    const merged = mergeTables({ a: { b: 1, c: 2 }, x: [1] }, { a: { c: 3 }, x: [2] });
-    assert.deepEqual(merged, { a: { b: 1, c: 3 }, x: [2] });
-    assert.equal(getPath(merged, ['a', 'c']), 3);
   });
 
   it('names a TOML setting the way containerd docs do', () => {
@@ -234,7 +229,7 @@ describe('diagnose collectors over files', () => {
     assert.equal(shimBinaryName('bogus'), undefined);
     const bin = path.join(tmp, 'pathbin');
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, 'tool'), '', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'tool'), '#!/bin/sh\n', { mode: 0o755 }); // an empty file is no program (exec format error)
     fs.writeFileSync(path.join(bin, 'notexec'), '', { mode: 0o644 });
     assert.equal(lookupBinary('tool', ['/nonexistent', bin]).found, path.join(bin, 'tool'));
     assert.equal(lookupBinary('notexec', [bin]).found, undefined);

@@ -6,6 +6,8 @@ import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/errors';
 import { hostPath, KUBELET_CONFIG } from '../config/host';
 import { diagnose, renderJson, renderText, type CollectOptions } from '../diagnose';
 import { EXIT_CANNOT_DIAGNOSE } from '../diagnose/finding';
+import { renderPrometheus, textfileProblem, writeTextfile } from '../diagnose/prometheus';
+import { wantColour } from '../diagnose/style';
 
 export default class Diagnose extends BaseCommand<typeof Diagnose> {
   static override summary = "Explain why the node's container runtime is broken: evidence, cause and fix.";
@@ -17,16 +19,21 @@ Exit codes:
   0  healthy (no errors or warnings)
   1  warnings only
   2  errors found
-  3  could not diagnose (bad flags, unreadable --kubelet-config/--runtime-config)
+  3  could not diagnose (bad flags, unreadable --kubelet-config/--runtime-config, unwritable --textfile)
 
 The JSON schema (-o json), finding ids and checks are documented in docs/diagnose.md.`;
   static override examples = [
     '<%= config.bin %> diagnose',
     '<%= config.bin %> diagnose -o json',
+    '<%= config.bin %> diagnose --verbose',
+    '<%= config.bin %> diagnose --textfile /var/lib/node_exporter/textfile_collector/tcrictl.prom -o json >/dev/null',
     '<%= config.bin %> -r unix:///run/k3s/containerd/containerd.sock diagnose --runtime-config /var/lib/rancher/k3s/agent/etc/containerd/config.toml',
   ];
   static override flags = {
-    output: Flags.string({ char: 'o', options: ['text', 'json'], default: 'text', summary: 'Output format.' }),
+    output: Flags.string({ char: 'o', options: ['text', 'json', 'prometheus'], default: 'text', summary: 'Output format (prometheus: node_exporter textfile format).' }),
+    verbose: Flags.boolean({ summary: 'Also list every check that passed, and what it looked at.' }),
+    'no-color': Flags.boolean({ summary: 'No colour in the text report (also: NO_COLOR set; never when piped).' }),
+    textfile: Flags.string({ summary: 'Also write the Prometheus textfile (node_exporter) to this .prom file, atomically.' }),
     'kubelet-config': Flags.string({ summary: `The kubelet's config file [default: ${KUBELET_CONFIG}].` }),
     'runtime-config': Flags.string({
       summary: "containerd's config file [default: the --config of the running containerd, else /etc/containerd/config.toml].",
@@ -47,7 +54,10 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
 
   async run(): Promise<void> {
     const opts = this.collectOptions();
-    const json = this.flags.output === 'json';
+    const textfile = this.flags.textfile;
+    const problem = textfile !== undefined ? textfileProblem(textfile) : undefined;
+    if (problem) throw new CliError(`--textfile ${textfile}: ${problem}`, { exitCode: EXIT_CANNOT_DIAGNOSE, hint: 'give a writable path ending in .prom in node_exporter\'s textfile directory' });
+    const json = this.flags.output !== 'text';
     // ora loops forever clearing lines on a terminal that reports 0 columns (some ptys): no spinner there.
     const spinner = !json && process.stderr.isTTY && (process.stderr.columns ?? 0) >= 20 ? startSpinner() : undefined;
     let report;
@@ -57,7 +67,17 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
       spinner?.stop();
     }
     if (this.signal.aborted) throw new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });
-    this.print(json ? renderJson(report) : renderText(report, { width: process.stdout.columns }));
+    if (textfile !== undefined) {
+      try {
+        writeTextfile(textfile, renderPrometheus(report));
+      } catch (err) {
+        throw new CliError(`cannot write --textfile ${textfile}: ${(err as Error).message}`, { exitCode: EXIT_CANNOT_DIAGNOSE });
+      }
+    }
+    const out = this.flags.output;
+    if (out === 'json') this.print(renderJson(report));
+    else if (out === 'prometheus') this.print(renderPrometheus(report));
+    else this.print(renderText(report, { width: process.stdout.isTTY ? process.stdout.columns : undefined, color: wantColour(process.stdout, this.flags['no-color']), verbose: this.flags.verbose }));
     if (report.exitCode !== 0) throw new ExitCode(report.exitCode);
   }
 
@@ -69,7 +89,7 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
       timeoutMs: this.settings.timeoutMs,
       explicitEndpoint: ep
         ? flagEndpoint !== undefined
-          ? { endpoint: ep, kind: 'flag', source: '-r/--runtime-endpoint' }
+          ? { endpoint: ep, kind: 'flag', source: endpointOnCommandLine() ? '-r/--runtime-endpoint' : 'CONTAINER_RUNTIME_ENDPOINT' }
           : { endpoint: ep, kind: 'crictl', source: `runtime-endpoint in ${this.settings.configFile}` }
         : undefined,
       kubeletConfig,
@@ -91,6 +111,13 @@ The JSON schema (-o json), finding ids and checks are documented in docs/diagnos
     }
     return p;
   }
+}
+
+/** Whether -r/--runtime-endpoint is on the command line (else the flag's value came from CONTAINER_RUNTIME_ENDPOINT). */
+function endpointOnCommandLine(): boolean {
+  const args = process.argv.slice(2);
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-r' || a === '--runtime-endpoint' || a.startsWith('--runtime-endpoint=') || /^-r./.test(a));
 }
 
 interface Spinner {

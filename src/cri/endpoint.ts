@@ -8,6 +8,7 @@ import { status as GrpcStatus } from './status';
 import { errnoKind } from '../cli/errno';
 import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
 import { canonicalSocket, hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
+import { flagEndpoint, yamlEndpoint } from '../config/kubelet';
 import { Connection, RpcError, socketPathOf } from './client';
 import { InputError } from './input-error';
 import type { VersionResponse } from './types';
@@ -47,22 +48,12 @@ const KNOWN_SOCKETS: Array<[string, string]> = [
   ['/var/run/cri-dockerd.sock', 'cri-dockerd'],
 ];
 
-function readIfExists(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** The endpoints the kubelet is configured for, in the kubelet's own precedence (flags override the file). */
 export function kubeletEndpoints(): Candidate[] {
   const out: Candidate[] = [];
-  const flags = readIfExists(hostPath(KUBEADM_FLAGS));
-  const flag = flags && /--container-runtime-endpoint[= ]["']?([^\s"']+)/.exec(flags)?.[1];
+  const flag = flagEndpoint(hostPath(KUBEADM_FLAGS));
   if (flag) out.push({ endpoint: flag, source: `kubelet flag in ${KUBEADM_FLAGS}` });
-  const config = readIfExists(hostPath(KUBELET_CONFIG));
-  const fromFile = config && /^containerRuntimeEndpoint:\s*["']?([^\s"'#]+)/m.exec(config)?.[1];
+  const fromFile = yamlEndpoint(hostPath(KUBELET_CONFIG));
   if (fromFile) out.push({ endpoint: fromFile, source: `kubelet config ${KUBELET_CONFIG}` });
   return out;
 }

@@ -85,8 +85,10 @@ export interface CrictlFacts {
 // ---------------------------------------------------------------- containerd config file
 
 export interface RuntimeConfigFacts {
-  /** How the file was chosen. */
-  how: 'flag' | 'process' | 'default';
+  /** How the file was chosen: --runtime-config, the running daemon's --config, its service unit's ExecStart, or the default path. */
+  how: 'flag' | 'process' | 'unit' | 'default';
+  /** The daemon answered but its process (hence its config) could not be identified: the file may be another daemon's. */
+  unverified?: boolean;
   state: FileState;
   /** Main file and imports merged, when they all parsed. */
   data?: TomlTable;
@@ -95,6 +97,12 @@ export interface RuntimeConfigFacts {
   /** keyPath → location, across the main file and its imports (the later definition wins). */
   keyLines: Record<string, Ref>;
   imports: FileState[];
+  /** The parsed files in containerd's load order (main first), for re-merging per version. */
+  layers?: import('./config-merge').ConfigLayer[];
+  /** Plugin tables an import replaced whole (containerd before 2.0). */
+  replaced?: import('./config-merge').ReplacedTable[];
+  /** Which containerd's merge `data` reflects: 1 (before 2.0) or 2. */
+  mergedAs?: 1 | 2;
   mtimeMs?: number;
   /** `containerd --version` when the daemon's API could not say (daemon down). */
   binaryVersion?: string;
@@ -118,6 +126,33 @@ export interface ProcessFacts {
   /** PATH from /proc/<pid>/environ; null when not readable (not root). */
   envPath?: string | null;
   startedAtMs?: number;
+}
+
+/** containerd's systemd unit with its drop-ins applied. */
+export interface UnitFacts {
+  file: string;
+  /** The main unit file and the drop-ins, in the order systemd applies them. */
+  files: string[];
+  execStart?: { argv: string[]; ref: Ref };
+  configPath?: string;
+  address?: string;
+  envPath?: { value: string; ref: Ref };
+}
+
+/** What containerd itself last said about failing, from its journal or log file. */
+export interface LastWords {
+  source: string;
+  lines: string[];
+  mtimeMs?: number;
+}
+
+/** A path containerd must create or write that exists but cannot be used. */
+export interface PathProblem {
+  /** root, state, grpc.address, ttrpc.address */
+  key: string;
+  path: string;
+  why: string;
+  ref?: Ref;
 }
 
 export interface ListenerFacts {
@@ -201,6 +236,8 @@ export interface CriFacts {
   cniConfig?: Record<string, unknown>;
   lastCNILoadStatus?: string;
   runtimeHandlers?: string[];
+  /** runtime_handler of the pod sandboxes that exist → how many pods use it ("" is the default). */
+  sandboxHandlers?: Record<string, number>;
   /** From RuntimeConfig (containerd 2.x, CRI-O); undefined when unimplemented. */
   cgroupDriver?: 'SYSTEMD' | 'CGROUPFS';
   imageFilesystems?: { mountpoint: string; usedBytes?: number; inodesUsed?: number }[];
@@ -240,6 +277,8 @@ export interface BinaryLookup {
   /** Absolute path found, or undefined. */
   found?: string;
   searched: string[];
+  /** The first candidate that exists but cannot be run (no execute bit, a directory): never "missing". */
+  unusable?: { path: string; why: string };
 }
 
 export interface HandlerFacts {
@@ -253,7 +292,10 @@ export interface HandlerFacts {
 }
 
 export interface PathFacts {
+  /** containerd's PATH: where runc (or a relative BinaryName) is resolved. */
   dirs: string[];
+  /** containerd's own directory: searched for shims only, after PATH. */
+  binaryDir?: string;
   /** Where the search PATH came from. */
   source: string;
 }
@@ -278,6 +320,10 @@ export interface CniFacts {
   networks: CniNetwork[];
   /** Plugin types not found in any bin dir. */
   missing: { type: string; networks: string[] }[];
+  /** Plugin types whose binary exists but cannot be executed: never reported as missing. */
+  unusable?: { type: string; networks: string[]; path: string; why: string }[];
+  /** Files in the conf dir containerd skips for their extension (e.g. 10-calico.conflist.bak). */
+  ignored?: string[];
   /** Well-known dirs holding the missing plugins, to suggest a bin_dir. */
   alternatives: string[];
 }
@@ -289,7 +335,7 @@ export interface SandboxFacts {
   pinned?: boolean;
   localPauseImages: string[];
   /** What the runtime would contact to pull it. */
-  pull?: { host: string; attempts: { url: string; result: 'reachable' | 'refused' | 'timeout' | 'unresolvable' | 'error'; detail: string }[]; hostsFile?: string };
+  pull?: { host: string; attempts: { url: string; result: 'reachable' | 'refused' | 'timeout' | 'unresolvable' | 'error'; detail: string }[]; hostsFile?: string; hostsBroken?: boolean };
   error?: RpcFailure;
 }
 
@@ -327,6 +373,8 @@ export interface CheckRecord {
   reason?: string;
   /** For a check that ran with less than it wanted to see (e.g. not root). */
   limitation?: string;
+  /** What a check that ran looked at, in a line (shown by --verbose). */
+  lookedAt?: string;
   durationMs: number;
 }
 
@@ -356,5 +404,15 @@ export interface Facts {
   containers?: ContainerFacts[];
   hostsToml?: HostsTomlFacts;
   host: { pid1?: string; cgroupV2?: boolean };
+  /** containerd's service unit, read when the daemon did not answer. */
+  unit?: UnitFacts;
+  /** containerd's own last words, read when the daemon did not answer. */
+  lastWords?: LastWords;
+  /** Where containerd's log was read (journal or file); null when none was found. */
+  containerdLogSource?: string | null;
+  /** Handlers pods asked for that containerd did not know, from its log (F26). */
+  handlerRequests?: { handler: string; line: string; source: string }[];
+  /** Paths from the config that containerd could not create or bind, read when the daemon did not answer. */
+  pathProblems?: PathProblem[];
   checks: CheckRecord[];
 }

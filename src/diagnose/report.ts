@@ -16,7 +16,8 @@ export interface Report {
   schemaVersion: number;
   status: 'healthy' | 'warnings' | 'errors';
   exitCode: number;
-  summary: Summary;
+  /** `checksPassed`: checks that ran with no error or warning of theirs. */
+  summary: Summary & { checksPassed: number };
   /** The endpoint diagnosed, or null when none could be chosen. */
   endpoint: {
     endpoint: string;
@@ -44,6 +45,33 @@ export interface Report {
   durationMs: number;
 }
 
+/** The check whose observations a finding comes from (for "checks passed" and --verbose). */
+const CHECK_BY_PREFIX: [RegExp, string][] = [
+  [/^(socket-|endpoint-not-cri|crictl-|multiple-runtimes)/, 'endpoints'],
+  [/^(runtime-config-|runtime-path-|cri-plugin-will-fail)/, 'runtime-config'],
+  [/^(cri-plugin-|cri-api-|runtime-deprecations)/, 'containerd-api'],
+  [/^(runtime-not-ready|network-not-ready|cri-call-|cri-slow)/, 'cri'],
+  [/^runtime-(shim|binary)-/, 'runtime-handlers'],
+  [/^runtime-handler-unknown/, 'runtime-class-handlers'],
+  [/^cni-/, 'cni'],
+  [/^(kubelet-|cgroup-|host-cgroup|sandbox-image-mismatch)/, 'kubelet'],
+  [/^sandbox-image-/, 'sandbox-image'],
+  [/^registry-hosts-/, 'registry-hosts'],
+  [/^(imagefs-|snapshotter-)/, 'imagefs'],
+  [/^pod-log-dir/, 'log-dir'],
+  [/^container-/, 'containers'],
+];
+
+export function checkOf(findingId: string): string | undefined {
+  return CHECK_BY_PREFIX.find(([re]) => re.test(findingId))?.[1];
+}
+
+/** Checks that ran and raised no error or warning. */
+export function passedChecks(checks: CheckRecord[], findings: Finding[]): CheckRecord[] {
+  const failing = new Set(findings.filter((x) => x.severity !== 'info').map((x) => checkOf(x.id)));
+  return checks.filter((c) => c.status === 'ran' && !failing.has(c.id));
+}
+
 export function buildReport(f: Facts, findings: Finding[], durationMs: number): Report {
   const exitCode = exitCodeFor(findings);
   const c = f.endpoints.chosen;
@@ -55,7 +83,7 @@ export function buildReport(f: Facts, findings: Finding[], durationMs: number): 
     schemaVersion: SCHEMA_VERSION,
     status: statusWord(exitCode),
     exitCode,
-    summary: summarize(findings),
+    summary: { ...summarize(findings), checksPassed: passedChecks(f.checks, findings).length },
     endpoint: c ? { endpoint: c.endpoint, source: c.source, outcome: c.outcome, detail: c.detail } : null,
     runtime:
       cv || ctd

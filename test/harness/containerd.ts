@@ -54,6 +54,8 @@ export interface ContainerdOptions {
   noImages?: boolean;
   /** How long start-up may take before it fails with the daemon's log; default 30 s. */
   startTimeoutMs?: number;
+  /** The daemon's PATH (fault injection: runc not on containerd's PATH); default systemd's. */
+  daemonPath?: string;
 }
 
 export interface Containerd {
@@ -364,7 +366,7 @@ class Instance implements Containerd {
   spawnDaemon(): void {
     const child = spawn('containerd', ['--config', this.configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: DAEMON_PATH },
+      env: { ...process.env, PATH: this.opts.daemonPath ?? DAEMON_PATH },
     });
     this.child = child;
     this.dead = false;

@@ -6,12 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostPath, KUBEADM_FLAGS } from '../../config/host';
+import { parseKubeletFlags, parseKubeletYaml } from '../../config/kubelet';
 
 export { canonicalSocket } from '../../config/host';
 import { socketPathOf } from '../../cri/client';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
-import { getPath, locateKeys, mergeTables, parseToml, type TomlSyntaxError, type TomlTable } from '../toml';
+import { mergeLayers, type ConfigLayer } from '../config-merge';
+import { getPath, locateKeys, parseToml, type TomlSyntaxError, type TomlTable } from '../toml';
 
 export const DEFAULT_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
@@ -61,43 +63,18 @@ export function collectCaller(): CallerFacts {
 
 // ---------------------------------------------------------------- kubelet
 
-/** Parses kubeadm-flags.env: KUBELET_KUBEADM_ARGS="--a=b --c d". */
-export function parseKubeletFlags(text: string): Map<string, { value: string; line: number }> {
-  const out = new Map<string, { value: string; line: number }>();
-  text.split('\n').forEach((line, i) => {
-    const re = /--([a-z0-9-]+)(?:=|\s+)(?!--)("[^"]*"|'[^']*'|[^\s"']+)/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) out.set(m[1], { value: m[2].replace(/^["']|["']$/g, ''), line: i + 1 });
-  });
-  return out;
-}
-
 interface YamlView {
   get(key: string): { value: unknown; ref: Ref } | undefined;
 }
 
 function yamlView(text: string, file: string): { view?: YamlView; error?: FileState } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml') as typeof import('yaml');
-  const lc = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    return { error: { path: file, status: 'invalid', error: e.message.split('\n')[0], line: pos?.line, column: pos?.col } };
-  }
-  const data = doc.toJS() as unknown;
-  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
-    return { error: { path: file, status: 'invalid', error: 'not a YAML mapping' } };
-  }
-  const lines = text.split('\n');
+  const parsed = parseKubeletYaml(text);
+  if (!parsed.ok) return { error: { path: file, status: 'invalid', error: parsed.error.message, line: parsed.error.line, column: parsed.error.column } };
   return {
     view: {
       get(key) {
-        const node = doc.get(key, true) as { range?: [number, number, number]; toJSON?: () => unknown } | undefined;
-        const value = (data as Record<string, unknown> | null)?.[key];
-        if (value === undefined) return undefined;
-        const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
-        return { value, ref: { file, line, text: line ? lines[line - 1].trim() : undefined } };
+        const hit = parsed.get(key);
+        return hit && { value: hit.value, ref: { file, line: hit.line, text: hit.text } };
       },
     },
   };
@@ -147,7 +124,8 @@ export function collectKubelet(configPath: string): KubeletFacts {
   if (flags.has('container-runtime-endpoint')) facts.endpoint = resolveKubeletEndpoint(flags.get('container-runtime-endpoint')!.value, flagRef('container-runtime-endpoint'));
   else if (instanceEp && isStr(instanceEp.value)) facts.endpoint = resolveKubeletEndpoint(instanceEp.value, instanceEp.ref);
   else if (yamlEp) facts.endpoint = resolveKubeletEndpoint(yamlEp.value, yamlEp.ref);
-  else if (kubeletPresent) facts.endpoint = resolveKubeletEndpoint(KUBELET_DEFAULT_ENDPOINT, { file: configPath, what: `containerRuntimeEndpoint not set: kubelet default ${KUBELET_DEFAULT_ENDPOINT}` });
+  // A config that does not parse says nothing: never judge the runtime by the default endpoint then.
+  else if (kubeletPresent && facts.config.status !== 'invalid') facts.endpoint = resolveKubeletEndpoint(KUBELET_DEFAULT_ENDPOINT, { file: configPath, what: `containerRuntimeEndpoint not set: kubelet default ${KUBELET_DEFAULT_ENDPOINT}` });
 
   if (flags.has('cgroup-driver')) facts.cgroupDriver = { value: flags.get('cgroup-driver')!.value, ref: flagRef('cgroup-driver'), defaulted: false };
   else {
@@ -273,7 +251,11 @@ function invalidState(file: string, text: string, e: TomlSyntaxError): FileState
   return { path: file, status: 'invalid', error: e.message, line: e.line, column: e.column, excerpt };
 }
 
-/** Reads the config and its `imports` (globs), merged the way containerd merges them. */
+/**
+ * Reads the config and its `imports` (globs, breadth-first, each file once, as
+ * containerd loads them) and merges them as containerd 1.x does; the settings
+ * step merges again as 2.x does when the daemon turns out to be 2.x.
+ */
 export function collectRuntimeConfig(file: string, how: RuntimeConfigFacts['how']): RuntimeConfigFacts {
   const main = readFileState(file);
   const facts: RuntimeConfigFacts = { how, state: main.state, keyLines: {}, imports: [] };
@@ -284,34 +266,54 @@ export function collectRuntimeConfig(file: string, how: RuntimeConfigFacts['how'
     /* raced with a rename: no mtime */
   }
   const parsed = parseToml(main.text);
-  keyLinesOf(main.text, file, facts.keyLines);
   if (!parsed.ok) {
+    keyLinesOf(main.text, file, facts.keyLines);
     facts.state = invalidState(file, main.text, parsed.error);
     return facts;
   }
-  let data = parsed.data;
-  const v = data.version;
+  const v = parsed.data.version;
   facts.version = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 1;
-  const imports = Array.isArray(data.imports) ? data.imports.filter((i): i is string => typeof i === 'string') : [];
-  for (const pattern of imports) {
-    for (const imp of expandImport(pattern, path.dirname(file))) {
-      const r = readFileState(imp);
-      if (r.text === undefined) {
-        facts.imports.push(r.state);
-        continue;
-      }
-      const p = parseToml(r.text);
-      keyLinesOf(r.text, imp, facts.keyLines);
-      if (!p.ok) {
-        facts.imports.push(invalidState(imp, r.text, p.error));
-        continue;
-      }
+  const layers: ConfigLayer[] = [{ file, text: main.text, data: parsed.data }];
+  const loaded = new Set([file]);
+  const pending = [...importsOf(parsed.data, file)];
+  while (pending.length) {
+    const imp = pending.shift()!;
+    if (loaded.has(imp)) continue;
+    loaded.add(imp);
+    const r = readFileState(imp);
+    if (r.text === undefined) {
       facts.imports.push(r.state);
-      data = mergeTables(data, p.data as TomlTable);
+      continue;
     }
+    const p = parseToml(r.text);
+    if (!p.ok) {
+      keyLinesOf(r.text, imp, facts.keyLines);
+      facts.imports.push(invalidState(imp, r.text, p.error));
+      continue;
+    }
+    facts.imports.push(r.state);
+    layers.push({ file: imp, text: r.text, data: p.data });
+    pending.push(...importsOf(p.data, imp));
   }
-  facts.data = data;
+  facts.layers = layers;
+  applyMerge(facts, 1);
   return facts;
+}
+
+/** (Re-)merges the layers as containerd `major` does. */
+export function applyMerge(facts: RuntimeConfigFacts, major: number): void {
+  if (!facts.layers) return;
+  const m = mergeLayers(facts.layers, major);
+  const invalid = Object.fromEntries(Object.entries(facts.keyLines).filter(([, ref]) => facts.imports.some((i) => i.status === 'invalid' && i.path === ref.file)));
+  facts.data = m.data;
+  facts.keyLines = { ...m.keyLines, ...invalid };
+  facts.replaced = m.replaced;
+  facts.mergedAs = major < 2 ? 1 : 2;
+}
+
+function importsOf(data: TomlTable, file: string): string[] {
+  const list = Array.isArray(data.imports) ? data.imports.filter((i): i is string => typeof i === 'string') : [];
+  return list.flatMap((pattern) => expandImport(pattern, path.dirname(file)));
 }
 
 /** containerd resolves relative imports against the main file's directory and expands `*`. */

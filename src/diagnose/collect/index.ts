@@ -11,7 +11,7 @@ import type { CriSettings, Facts, ProcessFacts, Valued } from '../facts';
 import { settingsFromFile, settingsFromStatus } from '../runtime-config';
 import { NotApplicable, runSteps, Skip, type ProgressFn, type Step } from '../runner';
 import { collectEndpoints, type Candidate } from './endpoints';
-import { canonicalSocket, collectCaller, collectKubelet, collectProcesses, collectRuntimeConfig, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
+import { applyMerge, canonicalSocket, collectCaller, collectKubelet, collectProcesses, collectRuntimeConfig, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
 import {
   collectCni,
   collectHandlers,
@@ -23,6 +23,10 @@ import {
   lookupBinary,
   searchPath,
 } from './node';
+import { describeChecks } from './looked-at';
+import { checkDaemonPaths } from './paths';
+import { collectUnit, lastWordsOf, readContainerdLog, unknownHandlersOf } from './service';
+import { keyPath } from '../toml';
 import { collectContainerd, collectCri, collectExitedContainers, containerdBinaryVersion, type RpcContext } from './rpc';
 
 export interface CollectOptions {
@@ -157,7 +161,9 @@ function criPluginProblem(facts: Facts): string | undefined {
  * own socket? Then the endpoint is wrong rather than the runtime down.
  */
 async function probeDaemonSockets(processes: ProcessFacts[], missing: string, opts: CollectOptions): Promise<void> {
-  const others = processes.filter((p) => p.address && canonicalSocket(p.address) !== missing).slice(0, 5);
+  // The daemon of the config named with --runtime-config first: on a busy host it must never fall off the list.
+  const named = (p: ProcessFacts) => (opts.runtimeConfig && p.configPath === opts.runtimeConfig ? 0 : 1);
+  const others = processes.filter((p) => p.address && canonicalSocket(p.address) !== missing).sort((a, b) => named(a) - named(b)).slice(0, 16);
   await Promise.all(
     others.map(async (p) => {
       const r = await probeEndpoint({ endpoint: `unix://${p.address}`, source: `containerd pid ${p.pid}` }, opts.timeoutMs, false, opts.signal);
@@ -217,9 +223,24 @@ const steps: Step<Ctx>[] = [
       // Not root: a daemon whose config is unreadable has no known socket; when it is the only one, it is the likely server.
       const hidden = facts.processes.filter((p) => p.configError);
       const likely = daemon ?? (hidden.length === 1 && facts.processes.length === 1 ? hidden[0] : undefined);
+      const outcome = facts.endpoints.chosen?.outcome;
+      const answered = outcome === 'ok' || outcome === 'not-cri';
+      // A daemon that is down is diagnosed with the config its service really starts it with.
+      if (!answered && !likely) facts.unit = collectUnit();
       if (opts.runtimeConfig) facts.runtimeConfig = collectRuntimeConfig(opts.runtimeConfig, 'flag');
       else if (likely?.configPath) facts.runtimeConfig = collectRuntimeConfig(likely.configPath, 'process');
-      else facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
+      else if (facts.unit?.configPath) facts.runtimeConfig = collectRuntimeConfig(facts.unit.configPath, 'unit');
+      else {
+        facts.runtimeConfig = collectRuntimeConfig(hostPath(DEFAULT_CONTAINERD_CONFIG), 'default');
+        // Something answers, but no process was matched to it: the default file may belong to another daemon.
+        if (answered && !likely) facts.runtimeConfig.unverified = true;
+      }
+      const rc = facts.runtimeConfig;
+      if (!answered) {
+        facts.lastWords = lastWordsOf(readContainerdLog(facts.host.pid1 === 'systemd', opts.timeoutMs));
+        // Not root: every root-owned directory looks unwritable; say nothing rather than raise false alarms.
+        if ((rc.data || rc.state.status === 'missing') && facts.caller.uid === 0) facts.pathProblems = checkDaemonPaths(rc.data, (keys) => rc.keyLines[keyPath(keys)]);
+      }
       const st = facts.runtimeConfig.state;
       if (st.status === 'missing') throw new Skip(`${st.path} does not exist (a containerd started without --config then runs on its built-in defaults)`);
       if (st.status === 'unreadable') throw new Skip(`${st.path} is not readable: ${st.error}`);
@@ -272,10 +293,14 @@ const steps: Step<Ctx>[] = [
       }
       const version = f.containerd?.version?.version ?? f.runtimeConfig?.binaryVersion;
       const rc = f.runtimeConfig;
+      // Imports merge differently from containerd 2.0 on: model the daemon's own merge.
+      if (rc && (containerdMajor(f) ?? 1) >= 2 && rc.mergedAs !== 2) applyMerge(rc, 2);
       ctx.settingsUnknown = configUnknownReason(ctx);
       if (ctx.settingsUnknown) throw new Skip(ctx.settingsUnknown);
       const usable = rc && (rc.state.status === 'ok' || rc.state.status === 'missing') && (rc.data || rc.state.status === 'missing');
-      if (usable) f.fileSettings = settingsFromFile(rc, version, hostPath);
+      // Never mix daemons: a file not known to be this daemon's does not fill in its settings.
+      const status0 = f.cri?.config;
+      if (usable && !(rc.unverified && status0)) f.fileSettings = settingsFromFile(rc, version, hostPath);
       const status = f.cri?.config ? settingsFromStatus(f.cri.config) : undefined;
       f.settings = mergeSettings(status, f.fileSettings);
       if (!f.settings) throw new Skip(rc?.state.status === 'invalid' ? `${rc.state.path} does not parse` : 'neither the daemon nor a config file told the settings');
@@ -287,7 +312,7 @@ const steps: Step<Ctx>[] = [
     run(ctx) {
       const f = ctx.facts;
       if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
-      f.searchPath = searchPath(f.daemon);
+      f.searchPath = searchPath(f.daemon, f.unit?.envPath ? { value: f.unit.envPath.value, source: `${f.unit.envPath.ref.file}:${f.unit.envPath.ref.line}` } : undefined);
       f.handlers = collectHandlers(f.settings, f.searchPath);
       if (f.daemon && f.daemon.envPath === null) return `containerd's PATH (/proc/${f.daemon.pid}/environ) is not readable without root; searched systemd's default PATH instead`;
       if (!f.daemon) return "containerd's own PATH is unknown (no containerd process was matched to the socket); searched systemd's default PATH";
@@ -300,6 +325,17 @@ const steps: Step<Ctx>[] = [
       const f = ctx.facts;
       if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
       f.cni = collectCni(f.settings, f.cri, containerdMajor(f));
+    },
+  },
+  {
+    id: 'runtime-class-handlers',
+    title: "Looking for pods that ask for a runtime handler containerd does not have (its log)",
+    run(ctx) {
+      const f = ctx.facts;
+      if (!f.settings) throw new Skip(ctx.settingsUnknown ?? 'containerd settings unknown (see the settings check)');
+      const log = readContainerdLog(f.host.pid1 === 'systemd', ctx.opts.timeoutMs);
+      f.handlerRequests = unknownHandlersOf(log).map((r) => ({ ...r, source: log!.source }));
+      f.containerdLogSource = log?.source ?? null;
     },
   },
   {
@@ -387,6 +423,7 @@ export async function collectFacts(opts: CollectOptions): Promise<Facts> {
   const ctx: Ctx = { opts, facts, deadline: Date.now() + budgetMs(opts.timeoutMs) };
   try {
     await runSteps(steps, ctx, facts.checks, opts.progress);
+    describeChecks(facts);
   } finally {
     ctx.conn?.close();
   }

@@ -11,22 +11,41 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { hostPath } from '../../config/host';
 import type { BinaryLookup, CniFacts, CniNetwork, CriFacts, CriSettings, HandlerFacts, HostsTomlFacts, ImageFsFacts, PathFacts, ProcessFacts, SandboxFacts, Valued } from '../facts';
+import { modeString } from '../text';
 import { getPath, isTable, parseToml, type TomlParse } from '../toml';
 import { call, IMAGE, type RpcContext } from './rpc';
 
 /** systemd's default PATH: what containerd.service runs with unless the unit sets one. */
 export const SYSTEMD_DEFAULT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-export function searchPath(daemon: ProcessFacts | undefined): PathFacts {
-  const extra = daemon?.exe ? [path.dirname(daemon.exe)] : [];
+/**
+ * containerd's PATH. runc (or a relative BinaryName) is resolved by the shim
+ * through this PATH only; containerd's own directory is a fallback for shims,
+ * never for runc.
+ */
+export function searchPath(daemon: ProcessFacts | undefined, unitPath?: { value: string; source: string }): PathFacts {
+  const binaryDir = daemon?.exe ? path.dirname(daemon.exe) : undefined;
   if (daemon && typeof daemon.envPath === 'string') {
-    // containerd also looks next to its own executable when a shim is not in PATH.
-    const dirs = [...daemon.envPath.split(':').filter(Boolean), ...extra];
-    return { dirs: [...new Set(dirs)], source: `containerd's PATH (/proc/${daemon.pid}/environ)` };
+    return { dirs: [...new Set(daemon.envPath.split(':').filter(Boolean))], binaryDir, source: `containerd's PATH (/proc/${daemon.pid}/environ)` };
   }
+  if (!daemon && unitPath) return { dirs: [...new Set(unitPath.value.split(':').filter(Boolean))], source: `PATH from ${unitPath.source}` };
   const why = daemon ? `/proc/${daemon.pid}/environ is not readable (run as root to see containerd's own PATH)` : 'containerd is not running';
-  const dirs = [...SYSTEMD_DEFAULT_PATH, ...(process.env.PATH ?? '').split(':').filter(Boolean), ...extra];
-  return { dirs: [...new Set(dirs)], source: `systemd's default PATH and tcrictl's PATH (${why})` };
+  return { dirs: [...SYSTEMD_DEFAULT_PATH], binaryDir, source: `systemd's default PATH (${why})` };
+}
+
+/** Why an existing path cannot be executed, or undefined when it can (or does not exist). */
+function notExecutable(p: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EACCES' ? 'exists but cannot be reached (permission denied on a parent directory)' : undefined;
+  }
+  if (st.isDirectory()) return 'exists but is a directory';
+  if (!st.isFile()) return 'exists but is not a regular file';
+  if ((st.mode & 0o111) === 0) return `exists but is not executable (mode ${modeString(st.mode)})`;
+  return undefined;
 }
 
 function isExecutableFile(p: string): boolean {
@@ -38,13 +57,43 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-export function lookupBinary(name: string, dirs: string[]): BinaryLookup {
-  if (path.isAbsolute(name)) return { name, found: isExecutableFile(name) ? name : undefined, searched: [name] };
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    if (isExecutableFile(p)) return { name, found: p, searched: dirs };
+const ELF_MACHINE: Record<number, string> = { 0x3e: 'x64', 0xb7: 'arm64', 0x03: 'ia32', 0x28: 'arm', 0xf3: 'riscv64', 0x15: 'ppc64', 0x16: 's390x' };
+
+/** Why an executable file cannot run on this node ("exec format error"), from its first bytes; undefined when it can. */
+function formatProblem(p: string): string | undefined {
+  const head = Buffer.alloc(20);
+  let n = 0;
+  try {
+    const fd = fs.openSync(p, 'r');
+    try {
+      n = fs.readSync(fd, head, 0, 20, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined; // unreadable to us (not root): say nothing
   }
-  return { name, searched: dirs };
+  if (n >= 2 && head[0] === 0x23 && head[1] === 0x21) return undefined; // #! script
+  if (n < 20 || head.readUInt32BE(0) !== 0x7f454c46) return 'exists but is not a program (no ELF header and no #! line): exec format error';
+  const machine = ELF_MACHINE[head.readUInt16LE(18)];
+  if (machine && machine !== process.arch) return `exists but is built for ${machine}, and this node is ${process.arch}: exec format error`;
+  return undefined;
+}
+
+export function lookupBinary(name: string, dirs: string[]): BinaryLookup {
+  const candidates = path.isAbsolute(name) ? [name] : dirs.map((d) => path.join(d, name));
+  let unusable: BinaryLookup['unusable'];
+  for (const p of candidates) {
+    const badFormat = isExecutableFile(p) ? formatProblem(p) : undefined;
+    if (badFormat) {
+      // The kernel refuses it; exec.LookPath still picks it, so the search stops here.
+      return { name, searched: path.isAbsolute(name) ? [name] : dirs, unusable: unusable ?? { path: p, why: badFormat } };
+    }
+    if (isExecutableFile(p)) return { name, found: p, searched: path.isAbsolute(name) ? [name] : dirs };
+    const why = unusable ? undefined : notExecutable(p);
+    if (why) unusable = { path: p, why };
+  }
+  return { name, searched: path.isAbsolute(name) ? [name] : dirs, ...(unusable ? { unusable } : {}) };
 }
 
 /** containerd's shim binary for a runtime_type: io.containerd.runc.v2 → containerd-shim-runc-v2. */
@@ -63,7 +112,7 @@ export function collectHandlers(settings: CriSettings, pathFacts: PathFacts): Ha
   return Object.entries(settings.runtimes).map(([name, r]) => {
     const h: HandlerFacts = { name, isDefault: name === def, runtimeType: r.runtimeType, ref: r.typeRef?.line ? r.typeRef : r.ref };
     const shimName = r.runtimePath || shimBinaryName(r.runtimeType);
-    if (shimName) h.shim = lookupBinary(shimName, pathFacts.dirs);
+    if (shimName) h.shim = lookupBinary(shimName, pathFacts.binaryDir ? [...pathFacts.dirs, pathFacts.binaryDir] : pathFacts.dirs);
     if (RUNC_TYPES.has(r.runtimeType)) {
       const configured = typeof r.options.BinaryName === 'string' && r.options.BinaryName !== '' ? r.options.BinaryName : undefined;
       h.ociRuntime = { ...lookupBinary(configured ?? 'runc', pathFacts.dirs), fromBinaryName: !!configured, ref: configured ? r.optionRefs?.BinaryName : undefined };
@@ -117,7 +166,10 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   };
   let names: string[] = [];
   try {
-    names = fs.readdirSync(confDir).filter((n) => /\.(conf|conflist|json)$/.test(n)).sort();
+    const all = fs.readdirSync(confDir);
+    names = all.filter((n) => /\.(conf|conflist|json)$/.test(n)).sort();
+    // Renamed-away configs (x.conflist.bak, x.conf.disabled) are skipped by containerd: worth naming when nothing else loads.
+    facts.ignored = all.filter((n) => !names.includes(n) && /\.(conf|conflist|json)\b/.test(n)).sort();
   } catch (err) {
     facts.confDirState = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'unreadable' : 'missing';
   }
@@ -135,15 +187,19 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   }
   if (facts.confDirState === 'ok' && names.length === 0) facts.confDirState = 'empty';
   if (status && cri?.lastCNILoadStatus === 'OK') facts.networks = networksFromStatus(status);
-  else if (parsed.length) {
-    // go-cni loads the first valid file (max_conf_num defaults to 1); CRI 1.x always adds loopback.
+  else if (parsed.length && !facts.files[0]?.error) {
+    // go-cni loads files in lexical order and stops at the first that fails to parse; with
+    // max_conf_num = 1 (the default) it uses the first file only. CRI 1.x always adds loopback.
     facts.networks = [parsed[0]];
     if ((containerdMajor ?? 1) < 2) facts.networks.unshift({ name: 'cni-loopback', types: ['loopback'] });
   }
   const byType = new Map<string, string[]>();
   for (const n of facts.networks) for (const t of n.types) byType.set(t, [...(byType.get(t) ?? []), n.name]);
   for (const [type, nets] of byType) {
-    if (!binDirs.some((d) => isExecutableFile(path.join(d, type)))) facts.missing.push({ type, networks: nets });
+    const hit = lookupBinary(type, binDirs);
+    if (hit.found) continue;
+    if (hit.unusable) (facts.unusable ??= []).push({ type, networks: nets, ...hit.unusable });
+    else facts.missing.push({ type, networks: nets });
   }
   if (facts.missing.length) {
     const wellKnown = [hostPath('/opt/cni/bin'), '/usr/lib/cni', '/usr/libexec/cni', '/usr/lib/cni-plugins'];
@@ -179,14 +235,14 @@ function readHostsToml(file: string): TomlParse | undefined {
 }
 
 /** The URLs containerd would try, in order: hosts.toml mirrors, then the server. */
-export function pullEndpoints(host: string, registryConfigPath: string | undefined): { urls: string[]; hostsFile?: string } {
+export function pullEndpoints(host: string, registryConfigPath: string | undefined): { urls: string[]; hostsFile?: string; hostsBroken?: boolean } {
   const defaultServer = host === 'docker.io' ? 'https://registry-1.docker.io' : `${isLocalhost(host) ? 'http' : 'https'}://${host}`;
   if (!registryConfigPath) return { urls: [defaultServer] };
   for (const dir of [host, '_default']) {
     const file = path.join(registryConfigPath, dir, 'hosts.toml');
     const parsed = readHostsToml(file);
     if (!parsed) continue;
-    if (!parsed.ok) return { urls: [defaultServer], hostsFile: file };
+    if (!parsed.ok) return { urls: [defaultServer], hostsFile: file, hostsBroken: true };
     const mirrors = isTable(parsed.data.host) ? Object.keys(parsed.data.host) : [];
     const server = typeof parsed.data.server === 'string' ? parsed.data.server : defaultServer;
     return { urls: [...mirrors, server], hostsFile: file };
@@ -243,13 +299,13 @@ export async function collectSandbox(ctx: RpcContext | undefined, ref: Valued<st
     return facts;
   }
   const host = registryHost(ref.value);
-  const { urls, hostsFile } = pullEndpoints(host, settings.registryConfigPath?.value);
+  const { urls, hostsFile, hostsBroken } = pullEndpoints(host, settings.registryConfigPath?.value);
   const [list, ...attempts] = await Promise.all([
     call<{ images: { repoTags: string[] }[] }>(ctx, IMAGE, 'ListImages', { filter: {} }),
     ...urls.map((u) => probeTcp(u, Math.min(ctx.timeoutMs, Math.max(1, ctx.deadline - Date.now())))),
   ]);
   if (list.ok) facts.localPauseImages = list.value.images.flatMap((i) => i.repoTags).filter((t) => /(^|\/)pause:/.test(t));
-  facts.pull = { host, attempts, hostsFile };
+  facts.pull = { host, attempts, hostsFile, ...(hostsBroken ? { hostsBroken } : {}) };
   return facts;
 }
 

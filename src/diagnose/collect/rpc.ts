@@ -111,7 +111,7 @@ export async function collectCri(ctx: RpcContext, knownVersion?: CriFacts['versi
     call<RawStatus>(ctx, RUNTIME, 'Status', { verbose: true }),
     call<{ linux: { cgroupDriver: 'SYSTEMD' | 'CGROUPFS' } | null }>(ctx, RUNTIME, 'RuntimeConfig'),
     call<RawImageFs>(ctx, IMAGE, 'ImageFsInfo'),
-    call<{ items: unknown[] }>(ctx, RUNTIME, 'ListPodSandbox', { filter: {} }),
+    call<{ items: { runtimeHandler?: string }[] }>(ctx, RUNTIME, 'ListPodSandbox', { filter: {} }),
     call<{ containers: RawContainer[] }>(ctx, RUNTIME, 'ListContainers', { filter: {} }),
   ]);
   const facts: CriFacts = { timings: [], errors: {} };
@@ -136,6 +136,10 @@ export async function collectCri(ctx: RpcContext, knownVersion?: CriFacts['versi
     facts.cniConfig = parseJson(info.cniconfig);
     if (info.lastCNILoadStatus !== undefined) facts.lastCNILoadStatus = info.lastCNILoadStatus;
     facts.runtimeHandlers = (status.value.runtimeHandlers ?? []).map((h) => h.name);
+  }
+  if (pods.ok) {
+    facts.sandboxHandlers = {};
+    for (const p of pods.value.items ?? []) facts.sandboxHandlers[p.runtimeHandler ?? ''] = (facts.sandboxHandlers[p.runtimeHandler ?? ''] ?? 0) + 1;
   }
   if (imageFs.ok) {
     facts.imageFilesystems = imageFs.value.imageFilesystems.map((f) => ({

@@ -3,6 +3,7 @@
  * (F01 missing, F02 stale, F03 permission denied, F06/F32 no answer, F05
  * crictl's endpoint.)
  */
+import * as fs from 'node:fs';
 import type { EndpointProbe, Facts, ProcessFacts } from '../facts';
 import type { Finding } from '../finding';
 import { groupName, userName } from '../collect/host';
@@ -48,9 +49,23 @@ function answers(p: ProcessFacts): boolean {
   return p.socketProbe?.outcome === 'ok' || p.socketProbe?.outcome === 'not-cri';
 }
 
+/** Two spellings of one file (a symlink, /var/run): compared by real path. */
+function sameFile(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const real = (x: string) => {
+    try {
+      return fs.realpathSync(x);
+    } catch {
+      return x;
+    }
+  };
+  return a === b || real(a) === real(b);
+}
+
 /** How the client that chose this endpoint is pointed at `socket`. */
 function pointAt(p: EndpointProbe, socket: string): string {
   const ep = `unix://${socket}`;
+  if (p.source === 'CONTAINER_RUNTIME_ENDPOINT') return `Point the environment at the live socket: $ export CONTAINER_RUNTIME_ENDPOINT=${ep}`;
   if (p.kind === 'crictl') return `Point crictl at the live socket: $ sudo crictl config --set runtime-endpoint=${ep}`;
   if (p.kind === 'kubelet') return `Set the kubelet's containerRuntimeEndpoint to ${ep} (${p.source}) and restart the kubelet`;
   return `Point clients at the live socket: tcrictl -r ${ep} …, and the same in crictl.yaml (runtime-endpoint) and the kubelet's containerRuntimeEndpoint`;
@@ -81,19 +96,40 @@ function socketMissing(f: Facts, p: EndpointProbe): Finding {
   // A file that does not parse still shows its [grpc] address line.
   const addrLine = rc?.keyLines[keyPath(['grpc', 'address'])]?.text;
   const cfgHere = rc?.data ? !cfgAddr && (rc.data as { grpc?: { address?: unknown } }).grpc?.address === p.socket : !!addrLine?.includes(JSON.stringify(p.socket));
-  const live = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d) && !(cfgHere && d.configPath !== rc!.state.path));
+  // The daemon started with the config under diagnosis (or listening where it says) comes first, never just the first in /proc.
+  const cfgAddrValue = (rc?.data as { grpc?: { address?: unknown } } | undefined)?.grpc?.address;
+  const mine = (d: ProcessFacts) => (!!rc && sameFile(d.configPath, rc.state.path)) || (typeof cfgAddrValue === 'string' && d.address === cfgAddrValue);
+  const answering = f.processes.filter((d) => d.address && d.address !== p.socket && answers(d) && !(cfgHere && d.configPath !== rc!.state.path));
+  const live = [...answering.filter(mine), ...answering.filter((d) => !mine(d))];
+  const ambiguous = live.length > 1 && !mine(live[0]);
   const evidence = [`stat ${p.socket}: no such file or directory (endpoint from ${p.source})`, ...daemonLines(f, p.socket)];
   if (cfgAddr) evidence.push(`containerd's config names another socket: ${cfgAddr}`);
   if (!f.endpoints.explicit) evidence.push(...otherCandidates(f, p));
   const common = 'the kubelet and crictl cannot reach the runtime: the node is NotReady and no pod can start or stop';
   if (live.length) {
     const where = live.map((d) => d.address).join(', ');
+    if (ambiguous) {
+      return {
+        id: 'socket-missing',
+        severity: 'error',
+        stage: 'endpoint',
+        title: `Wrong endpoint: ${p.socket} does not exist; ${live.length} containerds answer elsewhere${rc && rc.state.status !== 'missing' ? ` and none was started with ${configPath(f)}` : ''}`,
+        subject: p.endpoint,
+        evidence,
+        explanation: `Nothing listens at ${p.socket}. containerd daemons answer on ${where}, each with its own config; which one the clients mean cannot be told from here. Until clients and daemon agree, ${common}.`,
+        fix: [
+          ...live.slice(0, 3).map((d) => `If the runtime meant is pid ${d.pid} (--config ${d.configPath}): ${pointAt(p, d.address!)}`),
+          `Or pass the config meant with --runtime-config, and diagnose that daemon`,
+        ],
+        catalogue: ['F01'],
+      };
+    }
     const first = `${live[0].address}${live.length > 1 ? ` (and ${live.length - 1} more)` : ''}`;
     return {
       id: 'socket-missing',
       severity: 'error',
       stage: 'endpoint',
-      title: `Wrong endpoint: ${p.socket} does not exist, but containerd is running and listening on ${first}`,
+      title: `Wrong endpoint: ${p.socket} does not exist, but containerd is running and listening on ${first} (pid ${live[0].pid}, --config ${live[0].configPath})`,
       subject: p.endpoint,
       evidence,
       explanation: `Nothing listens at ${p.socket}. containerd is running and answers on ${where}: the client and the daemon disagree on the path. Nothing needs restarting; until they agree, ${common}.`,

@@ -13,11 +13,15 @@ import { criStatusRules } from './cri';
 import { cgroupRules, kubeletEndpointRules, kubeletFileRules, runtimeCgroupDriver, sandboxMismatchRules } from './kubelet';
 import { cniRules, containerRules, handlerRules, hostsTomlRules, sandboxRules, storageRules } from './node';
 import type { Rule } from './common';
+import { attachLastWords, handlerRequestRules, pathRules } from './daemon';
+import { importRules } from './imports';
 
 export const RULES: Rule[] = [
   socketRules,
   crictlRules,
   syntaxRules,
+  pathRules,
+  importRules,
   pluginUriRules,
   versionRules,
   criConfigRules,
@@ -31,6 +35,7 @@ export const RULES: Rule[] = [
   cgroupRules,
   sandboxMismatchRules,
   handlerRules,
+  handlerRequestRules,
   cniRules,
   sandboxRules,
   storageRules,
@@ -39,15 +44,18 @@ export const RULES: Rule[] = [
 ];
 
 /** Config problems that stop containerd from starting at all. */
-const FATAL_CONFIG = ['runtime-config-syntax', 'runtime-config-import-missing', 'runtime-config-plugin-uri', 'runtime-config-version-unsupported'];
+const FATAL_CONFIG = ['runtime-config-syntax', 'runtime-path-unusable', 'runtime-config-import-missing', 'runtime-config-plugin-uri', 'runtime-config-version-unsupported'];
 
 /** Marks knock-on effects; mutates and returns the findings. */
 export function linkConsequences(findings: Finding[], f: Facts): Finding[] {
   const byId = (id: string) => findings.find((x) => x.id === id);
   const daemonDown = !f.daemon;
   const fatal = findings.find((x) => FATAL_CONFIG.includes(x.id) && x.severity === 'error');
+  // A drop-in that replaced a plugin table explains what the lost settings break.
+  const importCause = (id: string) => findings.find((y) => y.id === 'runtime-config-import-replaces' && (y as Finding & { explains?: string[] }).explains?.includes(id));
   for (const x of findings) {
     if (x.consequenceOf) continue;
+    if (importCause(x.id)) x.consequenceOf = 'runtime-config-import-replaces';
     // containerd exits on a broken config before it creates its socket.
     if ((x.id === 'socket-missing' || x.id === 'socket-stale') && fatal && daemonDown) x.consequenceOf = fatal.id;
     // A version-3 file on containerd 1.x: what the daemon runs differs from the file because the file is ignored.
@@ -90,5 +98,9 @@ function misplacedSystemdCgroup(f: Facts): string | undefined {
 export function evaluate(f: Facts): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) findings.push(...rule(f));
-  return orderFindings(linkConsequences(findings, f));
+  const ordered = orderFindings(linkConsequences(findings, f));
+  attachLastWords(ordered, f);
+  // `explains` is internal wiring for linkConsequences, not part of the JSON schema.
+  for (const x of ordered) delete (x as Finding & { explains?: string[] }).explains;
+  return ordered;
 }

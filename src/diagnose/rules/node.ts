@@ -8,6 +8,7 @@ import type { Facts, HandlerFacts } from '../facts';
 import type { Finding } from '../finding';
 import { CRI_V1, criTablePaths } from '../runtime-config';
 import { formatRef, plural } from '../text';
+import { lookupBinary, SYSTEMD_DEFAULT_PATH } from '../collect/node';
 import { configPath, containerdVersion, restartContainerd, versionAtLeast, versionTuple } from './common';
 
 function searchedText(dirs: string[]): string {
@@ -31,6 +32,7 @@ function usedBy(h: HandlerFacts): string {
 
 function shimMissing(f: Facts, h: HandlerFacts, pathSource: string): Finding {
   const shim = h.shim!;
+  if (shim.unusable) return binaryUnusable(f, h, shim.unusable, [`${formatRef(h.ref) || `runtimes.${h.name}`}`], 'F28');
   const abs = shim.name.startsWith('/');
   return {
     id: 'runtime-shim-missing',
@@ -52,19 +54,54 @@ function shimMissing(f: Facts, h: HandlerFacts, pathSource: string): Finding {
   };
 }
 
+/** Where an OCI runtime lies outside the search path, to say "it is there, just not on containerd's PATH". */
+function elsewhere(f: Facts, name: string): string | undefined {
+  const dirs = [...SYSTEMD_DEFAULT_PATH, f.searchPath?.binaryDir, '/usr/local/sbin', '/opt/bin'].filter((d): d is string => !!d);
+  const hit = lookupBinary(name, [...new Set(dirs)]);
+  return hit.found;
+}
+
 function ociMissing(f: Facts, h: HandlerFacts, pathSource: string): Finding {
   const b = h.ociRuntime!;
-  const evidence = b.fromBinaryName ? [`${formatRef(b.ref) || `runtimes.${h.name}.options.BinaryName = ${JSON.stringify(b.name)}`}`, `stat ${b.name}: ${b.name.startsWith('/') ? 'no such file' : `not found in ${searchedText(b.searched)} (${pathSource})`}`] : [`runc not found in ${searchedText(b.searched)} (${pathSource})`];
+  const abs = b.name.startsWith('/');
+  const where = b.fromBinaryName ? [`${formatRef(b.ref) || `runtimes.${h.name}.options.BinaryName = ${JSON.stringify(b.name)}`}`] : [];
+  if (b.unusable) return binaryUnusable(f, h, b.unusable, where, 'F27');
+  const other = abs ? undefined : elsewhere(f, b.name);
+  const evidence = [...where, abs ? `stat ${b.name}: no such file` : `${b.name} not found in ${searchedText(b.searched)} (${pathSource})`];
+  if (other) evidence.push(`${other} exists, but ${pathDir(other)} is not on containerd's PATH (containerd looks next to its own binary for shims only, never for ${b.name})`);
+  const execErr = abs ? `fork/exec ${b.name}: no such file or directory` : `exec: "${b.name}": executable file not found in $PATH`;
   return {
     id: 'runtime-binary-missing',
     severity: 'error',
     stage: 'node',
-    title: `Runtime handler "${h.name}": OCI runtime ${b.name} not found`,
+    title: other ? `Runtime handler "${h.name}": ${b.name} is not on containerd's PATH (it is at ${other})` : `Runtime handler "${h.name}": OCI runtime ${b.name} not found`,
     subject: h.name,
     evidence,
-    explanation: `The shim runs ${b.fromBinaryName ? 'the binary named by BinaryName' : 'runc from containerd\'s PATH'} to create containers; without it ${usedBy(h)}: "OCI runtime create failed: … fork/exec ${b.name}: no such file or directory".`,
-    fix: [b.fromBinaryName ? `Point BinaryName at an existing runc (e.g. /usr/sbin/runc), or remove it to use runc from PATH` : 'Install runc (package runc)', restartContainerd(f)],
+    explanation: `The shim runs ${b.fromBinaryName ? 'the binary named by BinaryName' : "runc, looked up in containerd's own PATH"} to create containers; without it ${usedBy(h)}: "OCI runtime create failed: … ${execErr}".`,
+    fix: other
+      ? [`Set BinaryName = ${JSON.stringify(other)} in [plugins."${CRI_V1}".containerd.runtimes.${h.name}.options] of ${configPath(f)}, or add ${pathDir(other)} to containerd's PATH (systemd: Environment="PATH=…:${pathDir(other)}" in a drop-in for containerd.service)`, restartContainerd(f)]
+      : [b.fromBinaryName ? `Point BinaryName at an existing runc (e.g. /usr/sbin/runc), or remove it to use runc from PATH` : 'Install runc (package runc)', restartContainerd(f)],
     catalogue: ['F27'],
+  };
+}
+
+function pathDir(p: string): string {
+  return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+
+/** A shim or runtime binary that exists but cannot be executed: say exactly that, never "missing". */
+function binaryUnusable(f: Facts, h: HandlerFacts, u: { path: string; why: string }, where: string[], cat: string): Finding {
+  const isDir = /directory/.test(u.why);
+  return {
+    id: 'runtime-binary-unusable',
+    severity: 'error',
+    stage: 'node',
+    title: `Runtime handler "${h.name}": ${u.path} ${u.why}`,
+    subject: h.name,
+    evidence: [...where, `${u.path}: ${u.why}`],
+    explanation: `containerd finds ${u.path} but cannot execute it, so ${usedBy(h)}: "… fork/exec ${u.path}: permission denied".`,
+    fix: [isDir ? `Replace ${u.path} with the binary it should be` : `$ sudo chmod 755 ${u.path}`, 'Then start the failed pods again (the kubelet retries on its own); no restart of containerd is needed'],
+    catalogue: [cat],
   };
 }
 
@@ -89,22 +126,37 @@ export function cniRules(f: Facts): Finding[] {
       evidence: [
         ...statusLines,
         `${cni.confDir}: ${cni.confDirState === 'missing' ? 'does not exist' : 'no *.conf, *.conflist or *.json files'}`,
+        ...(cni.ignored?.length ? [`${cni.confDir} holds ${cni.ignored.join(', ')}, which containerd skips: it reads only *.conf, *.conflist and *.json`] : []),
         cni.confDirRef ? formatRef(cni.confDirRef) : `CNI conf_dir from ${cni.source}`,
       ],
       explanation:
         'Without a network config the runtime reports NetworkReady=false ("cni plugin not initialized"); the kubelet keeps the node NotReady and pods that need the pod network stay in ContainerCreating. Normally the cluster\'s CNI add-on (a DaemonSet such as Calico, Cilium or Flannel) writes this file.',
-      fix: ['Install or repair the CNI add-on (check its DaemonSet pod on this node)', `Or, if the config lives elsewhere, point ${confKey} in ${configPath(f)} at it and restart containerd`],
+      fix: [
+        ...(cni.ignored?.length ? [`If ${cni.confDir}/${cni.ignored[0]} is the config meant, give it back its .conflist (or .conf) name; containerd picks it up without a restart`] : []),
+        'Install or repair the CNI add-on (check its DaemonSet pod on this node)',
+        `Or, if the config lives elsewhere, point ${confKey} in ${configPath(f)} at it and restart containerd`,
+      ],
       catalogue: ['F24'],
     });
-  } else if (cni && cni.files.length && cni.files.every((x) => x.error)) {
+  } else if (cni && cni.files[0]?.error) {
+    // containerd (go-cni) reads the files in lexical order and gives up at the first broken one.
+    const bad = cni.files[0];
+    const good = cni.files.find((x) => !x.error);
     out.push({
       id: 'cni-config-invalid',
       severity: 'error',
       stage: 'node',
-      title: `The CNI config in ${cni.confDir} cannot be used`,
-      evidence: [...statusLines, ...cni.files.map((x) => `${cni.confDir}/${x.name}: ${x.error}`)],
-      explanation: 'No network config loads, so the runtime reports NetworkReady=false and pods cannot get a network.',
-      fix: ['Fix or regenerate the config (usually by restarting the CNI add-on\'s pod on this node)'],
+      title: `CNI config ${cni.confDir}/${bad.name} does not parse: ${bad.error}`,
+      evidence: [
+        ...statusLines,
+        `${cni.confDir}/${bad.name}: ${bad.error}`,
+        `Files in lexical order: ${cni.files.map((x) => `${x.name}${x.error ? ' (broken)' : ''}`).join(', ')}`,
+      ],
+      explanation: `containerd loads the CNI config files in lexical order and stops at the first one that fails to parse, so ${good ? `the valid ${good.name} after it is never reached: ` : ''}no network config loads, the runtime reports NetworkReady=false and pods cannot get a network.`,
+      fix: [
+        good ? `Fix ${cni.confDir}/${bad.name}, or remove it if it is a leftover (${good.name} is valid and would then be used)` : `Fix ${cni.confDir}/${bad.name}, or regenerate it (usually by restarting the CNI add-on's pod on this node)`,
+        'containerd picks up the change by itself (it watches the directory); no restart is needed',
+      ],
       catalogue: ['F24'],
     });
   } else if (notReady) {
@@ -117,6 +169,19 @@ export function cniRules(f: Facts): Finding[] {
       explanation: 'The kubelet keeps the node NotReady while the pod network is not ready.',
       fix: ['Act on the message above; if the CNI config was only just written, containerd may need a restart to notice it (containerd#7196)', restartContainerd(f)],
       catalogue: ['F24'],
+    });
+  }
+  for (const u of cni?.unusable ?? []) {
+    out.push({
+      id: 'cni-plugin-unusable',
+      severity: 'error',
+      stage: 'node',
+      title: `CNI plugin "${u.type}": ${u.path} ${u.why}`,
+      subject: u.type,
+      evidence: [`${u.path}: ${u.why} (network ${u.networks.map((n) => JSON.stringify(n)).join(', ')})`, cni!.binDirsRef ? formatRef(cni!.binDirsRef) : `CNI bin_dir from ${cni!.source}`],
+      explanation: `containerd finds the plugin but cannot run it, so every pod that needs the pod network fails while its sandbox is set up (plugin type="${u.type}" failed (add)). The node looks Ready.`,
+      fix: [/format/.test(u.why) ? `Replace ${u.path} with the plugin built for this node (reinstall the CNI plugins)` : `$ sudo chmod 755 ${u.path}`, 'The kubelet retries the pods on its own; no restart is needed'],
+      catalogue: ['F25'],
     });
   }
   if (cni && cni.missing.length) {
@@ -156,7 +221,8 @@ export function sandboxRules(f: Facts): Finding[] {
     const where = formatRef(s.ref.ref);
     const evidence = [`ImageStatus(${JSON.stringify(s.ref.value)}): not present in the runtime's image store`, `sandbox image from ${where || 'the runtime'}`];
     if (s.pull) {
-      if (s.pull.hostsFile) evidence.push(`registry config: ${s.pull.hostsFile}`);
+      // A broken hosts.toml is its own warning (registry-hosts-invalid): containerd ignores it, so it is not why the pull fails.
+      if (s.pull.hostsFile) evidence.push(s.pull.hostsBroken ? `registry config: ${s.pull.hostsFile} does not parse, so containerd ignores it and goes to the registry itself (see registry-hosts-invalid)` : `registry config: ${s.pull.hostsFile}`);
       for (const a of attempts) evidence.push(`the runtime would pull from ${a.url}: ${a.detail}`);
     }
     evidence.push(s.localPauseImages.length ? `pause images that are present: ${s.localPauseImages.join(', ')}` : 'no pause image is present locally');
