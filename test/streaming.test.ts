@@ -198,7 +198,7 @@ describe('exec stream', () => {
   it('fails clearly when the stream ends without a status, is refused, or cannot connect', async () => {
     scripts.set('/drop', (ws) => ws.terminate());
     await assert.rejects(runExecStream({ url: `${base}/drop`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /without an exit status/.test(e.message));
-    await assert.rejects(runExecStream({ url: `${base}/forbidden`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /refused the exec stream: HTTP 403.*forbidden/.test(e.message));
+    await assert.rejects(runExecStream({ url: `${base}/forbidden`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /refused the stream: HTTP 403.*forbidden/.test(e.message));
     await assert.rejects(runExecStream({ url: 'http://127.0.0.1:1/exec/x', stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /cannot connect to the exec stream/.test(e.message));
   });
 

@@ -72,6 +72,9 @@ function readBody(res: import('node:http').IncomingMessage): Promise<string> {
   });
 }
 
+/** The server answered the upgrade with 400/403: it speaks none of the sub-protocols offered. */
+export class ProtocolRefused extends CliError {}
+
 export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
   return new Promise<ExecOutcome>((resolve, reject) => {
     const ws = new WebSocket(websocketUrl(o.url), o.protocols ?? PROTOCOLS, {
@@ -100,8 +103,10 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
 
     ws.on('unexpected-response', (_req, res) => {
       void readBody(res).then((body) => {
-        const why = res.statusCode === 403 || res.statusCode === 400 ? ` (it accepts none of ${(o.protocols ?? PROTOCOLS).join(', ')}?)` : '';
-        finish(new CliError(`the runtime's streaming server refused the exec stream: HTTP ${res.statusCode}${why}${body ? `: ${body}` : ''}`));
+        const refused = res.statusCode === 403 || res.statusCode === 400;
+        const why = refused ? ` (it accepts none of ${(o.protocols ?? PROTOCOLS).join(', ')}?)` : '';
+        const message = `the runtime's streaming server refused the stream: HTTP ${res.statusCode}${why}${body ? `: ${body}` : ''}`;
+        finish(refused ? new ProtocolRefused(message) : new CliError(message));
       });
     });
     ws.on('error', (err) => finish(new CliError(`cannot connect to the exec stream at ${o.url}: ${err.message}`, {
