@@ -24,7 +24,8 @@ export class UpgradeRefused extends Error {
   }
 }
 
-export function upgradeToSpdy(url: string, protocols: string[], signal?: AbortSignal): Promise<Upgraded> {
+/** `timeoutMs` bounds the connect and the server's answer (0: none). */
+export function upgradeToSpdy(url: string, protocols: string[], signal?: AbortSignal, timeoutMs = 0): Promise<Upgraded> {
   return new Promise<Upgraded>((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
@@ -41,6 +42,7 @@ export function upgradeToSpdy(url: string, protocols: string[], signal?: AbortSi
       signal,
     });
     req.on('upgrade', (res, socket: Socket, head: Buffer) => {
+      socket.setTimeout(0);
       socket.setNoDelay(true);
       const chosen = res.headers['x-stream-protocol-version'];
       resolve({ session: new SpdySession(socket, head), protocol: Array.isArray(chosen) ? chosen[0] ?? '' : chosen ?? '' });
@@ -56,6 +58,7 @@ export function upgradeToSpdy(url: string, protocols: string[], signal?: AbortSi
       res.on('error', done);
     });
     req.on('error', reject);
+    if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
     req.end();
   });
 }
