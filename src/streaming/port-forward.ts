@@ -104,7 +104,8 @@ function interrupted(): CliError {
 
 function listen(address: string, port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer({ pauseOnConnect: true });
+    // allowHalfOpen: a client's end of input must not close our side before the pod has answered.
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
       reject(new CliError(`cannot listen on ${address}:${port}: ${why}`, { hint: 'pick another local port (LOCAL:REMOTE), or :REMOTE for any free one' }));
@@ -124,10 +125,11 @@ function forward(session: SpdySession, sock: net.Socket, requestID: string, loca
   });
   const errorEnded = new Promise<void>((r) => error.once('end', r));
   sock.on('error', () => undefined); // a reset by the local client ends it like a close
+  toLocal(session, data, sock); // at once: data may come in the same read as the reply
   Promise.all([error.replied, data.replied]).then(
     () => {
       error.end(); // we never write to the error stream
-      copy(session, sock, data);
+      toRemote(sock, data);
     },
     (err: Error) => {
       warn(`cannot forward a connection on ${local} -> ${remote}: ${err.message}`);
@@ -142,31 +144,34 @@ function forward(session: SpdySession, sock: net.Socket, requestID: string, loca
       sock.once('finish', () => sock.destroy());
     });
   });
-  sock.once('close', () => {
-    data.reset();
-    error.reset();
-  });
+  // Like client-go, never RST_STREAM: containerd 1.6 stops answering new streams after some resets.
+  sock.once('close', () => data.end());
 }
 
-function copy(session: SpdySession, sock: net.Socket, data: SpdyStream): void {
-  let waitingLocal = false;
+/** Pod to local client; reading the session pauses while the client is slow. */
+function toLocal(session: SpdySession, data: SpdyStream, sock: net.Socket): void {
+  let waiting = false;
   data.on('data', (d: Buffer) => {
-    if (!sock.write(d) && !waitingLocal) {
-      waitingLocal = true;
+    if (!sock.write(d) && !waiting) {
+      waiting = true;
       session.pause();
       sock.once('drain', () => {
-        waitingLocal = false;
+        waiting = false;
         session.resume();
       });
     }
   });
-  let waitingRemote = false;
+}
+
+/** Local client to pod, once the server accepted the stream; its end half-closes the stream. */
+function toRemote(sock: net.Socket, data: SpdyStream): void {
+  let waiting = false;
   sock.on('data', (d: Buffer) => {
-    if (!data.write(d) && !waitingRemote) {
-      waitingRemote = true;
+    if (!data.write(d) && !waiting) {
+      waiting = true;
       sock.pause();
-      session.socket.once('drain', () => {
-        waitingRemote = false;
+      data.session.socket.once('drain', () => {
+        waiting = false;
         sock.resume();
       });
     }

@@ -57,8 +57,8 @@ function pump(session: SpdySession, o: SpdyCommandOptions): Promise<ExecOutcome>
       else resolve(outcome!);
     };
     const onAbort = () => {
+      finish(interrupted()); // first: the close that destroy() causes must not decide
       session.destroy();
-      finish(interrupted());
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => o.signal?.removeEventListener('abort', onAbort));

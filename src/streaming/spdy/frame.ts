@@ -26,7 +26,6 @@ export const MAX_DATA = 32 * 1024;
 /** A frame longer than this is refused: no peer of ours sends one, and it bounds memory. */
 export const MAX_FRAME = 16 * 1024 * 1024;
 
-export const RST_CANCEL = 5;
 export const RST_PROTOCOL_ERROR = 1;
 
 export type Frame =

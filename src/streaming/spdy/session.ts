@@ -47,13 +47,6 @@ export class SpdyStream extends EventEmitter {
     this.session.send(F.dataFrame(this.id, Buffer.alloc(0), true));
   }
 
-  /** Abandon the stream both ways. */
-  reset(): void {
-    if (this.resetByPeer || (this.localEnded && this.remoteEnded)) return;
-    this.localEnded = this.remoteEnded = true;
-    this.session.send(F.rstStream(this.id, F.RST_CANCEL));
-  }
-
   /** Called by the session for each DATA frame of this stream. */
   receive(data: Buffer, fin: boolean): void {
     if (data.length > 0) this.emit('data', data);
