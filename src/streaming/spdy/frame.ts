@@ -23,8 +23,6 @@ export const enum FrameType {
 export const FLAG_FIN = 0x01;
 /** Larger frames are legal; peers (Go's spdystream included) handle any size up to 2^24-1. */
 export const MAX_DATA = 32 * 1024;
-/** A frame longer than this is refused: no peer of ours sends one, and it bounds memory. */
-export const MAX_FRAME = 16 * 1024 * 1024;
 
 export const RST_PROTOCOL_ERROR = 1;
 
@@ -82,7 +80,7 @@ export function controlStreamId(payload: Buffer): number {
   return payload.length >= 4 ? payload.readUInt32BE(0) & 0x7fffffff : 0;
 }
 
-/** Incremental parser: feed socket chunks, get whole frames. */
+/** Incremental parser: feed socket chunks, get whole frames (at most 16 MiB each: the length is 24 bits). */
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
@@ -95,7 +93,6 @@ export class FrameReader {
       if (this.buffered < 8) break;
       const head = this.peek(8);
       const length = head.readUInt32BE(4) & 0xffffff;
-      if (length > MAX_FRAME) throw new Error(`SPDY frame of ${length} bytes is larger than ${MAX_FRAME}`);
       if (this.buffered < 8 + length) break;
       const whole = this.take(8 + length);
       const first = whole.readUInt32BE(0);
