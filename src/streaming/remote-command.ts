@@ -9,13 +9,13 @@
  * even when the upgrade fails), so falling back asks the runtime for a new
  * one; the refused attempt ran nothing.
  */
-import { PROTOCOL_V5, type ExecOutcome } from './channel';
+import type { ExecOutcome } from './channel';
 import { ProtocolRefused, runExecStream, type ExecStreamOptions } from './exec-stream';
 import { runSpdyCommand } from './spdy-command';
 
 export type Transport = 'auto' | 'websocket' | 'spdy';
 
-export interface RemoteCommandOptions extends Omit<ExecStreamOptions, 'url' | 'protocols' | 'onStdinNotClosed' | 'stdinNoticeMs'> {
+export interface RemoteCommandOptions extends Omit<ExecStreamOptions, 'url'> {
   /** Asks the runtime (Exec or Attach) for a fresh streaming URL. */
   newUrl: () => Promise<string>;
   transport?: Transport;
@@ -28,7 +28,7 @@ export async function runRemoteCommand(o: RemoteCommandOptions): Promise<ExecOut
   if (transport === 'spdy') return runSpdyCommand({ ...io, url: await newUrl() });
   const url = await newUrl();
   try {
-    return await runExecStream({ ...io, url, protocols: [PROTOCOL_V5] });
+    return await runExecStream({ ...io, url });
   } catch (err) {
     if (!(err instanceof ProtocolRefused) || transport === 'websocket') throw err;
     onFallback?.(err.message);

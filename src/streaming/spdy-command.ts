@@ -12,7 +12,7 @@ import type { ExecStreamOptions, Output } from './exec-stream';
 import type { SpdySession, SpdyStream } from './spdy/session';
 import { upgradeToSpdy, UpgradeRefused } from './spdy/upgrade';
 
-export type SpdyCommandOptions = Omit<ExecStreamOptions, 'protocols' | 'onStdinNotClosed' | 'stdinNoticeMs'>;
+export type SpdyCommandOptions = ExecStreamOptions;
 
 export async function runSpdyCommand(o: SpdyCommandOptions): Promise<ExecOutcome> {
   if (o.signal?.aborted) throw interrupted();
