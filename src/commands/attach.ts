@@ -58,6 +58,7 @@ export default class Attach extends BaseCommand<typeof Attach> {
         stdout: process.stdout,
         stderr: process.stderr,
         signal: this.signal,
+        connectTimeoutMs: this.timeoutMs,
         terminal: tty ? localTerminal() : undefined,
         onOpen: (protocol) => this.debugLine(`attach stream protocol ${protocol}`),
         onFallback: (why) => this.debugLine(`${why}; trying SPDY`),

@@ -108,6 +108,7 @@ export default class Exec extends BaseCommand<typeof Exec> {
         stdout: process.stdout,
         stderr: process.stderr,
         signal: this.signal,
+        connectTimeoutMs: this.timeoutMs,
         terminal: x.tty ? localTerminal() : undefined,
         onOpen: (protocol) => this.debugLine(`exec stream protocol ${protocol}`),
         onFallback: (why) => this.debugLine(`${why}; trying SPDY`),

@@ -40,6 +40,8 @@ export interface ExecStreamOptions {
   signal?: AbortSignal;
   /** With a TTY: the size now, and a way to hear about changes (returns an unsubscribe function). */
   terminal?: { size: () => TerminalSize; onResize: (listener: () => void) => () => void };
+  /** Bounds connecting and the server's answer to the upgrade (0 or unset: none). */
+  connectTimeoutMs?: number;
   /** Called once the stream is open, with the negotiated subprotocol. */
   onOpen?: (protocol: string) => void;
 }
@@ -71,6 +73,7 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
   return new Promise<ExecOutcome>((resolve, reject) => {
     const ws = new WebSocket(websocketUrl(o.url), [PROTOCOL_V5], {
       perMessageDeflate: false,
+      ...(o.connectTimeoutMs ? { handshakeTimeout: o.connectTimeoutMs } : {}),
       // containerd's streaming server uses a self-signed certificate when TLS is on.
       rejectUnauthorized: false,
     });

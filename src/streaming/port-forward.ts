@@ -93,8 +93,8 @@ export async function runPortForward(o: PortForwardOptions): Promise<never> {
     const onAbort = () => end(interrupted());
     if (o.signal?.aborted) return onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    session.on('error', () => undefined); // the close that follows decides
-    session.once('close', () => end(new CliError("lost the connection to the runtime's streaming server (the pod was stopped, or the runtime restarted or ended an idle session)")));
+    const why = () => (session.failure ? `: ${session.failure.message}` : ' (the pod was stopped, or the runtime restarted or ended an idle session)');
+    session.once('close', () => end(new CliError(`lost the connection to the runtime's streaming server${why()}`)));
   });
 }
 

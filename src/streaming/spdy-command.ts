@@ -18,7 +18,7 @@ export async function runSpdyCommand(o: SpdyCommandOptions): Promise<ExecOutcome
   if (o.signal?.aborted) throw interrupted();
   let session: SpdySession;
   try {
-    const up = await upgradeToSpdy(o.url, [PROTOCOL_V4], o.signal);
+    const up = await upgradeToSpdy(o.url, [PROTOCOL_V4], o.signal, o.connectTimeoutMs);
     session = up.session;
     if (up.protocol !== PROTOCOL_V4) {
       session.destroy();
@@ -75,10 +75,9 @@ function pump(session: SpdySession, o: SpdyCommandOptions): Promise<ExecOutcome>
       if (status.length < 65536) status += d.toString('utf8');
     });
     const errorEnded = new Promise<void>((r) => error.once('end', r));
-    session.on('error', () => undefined); // the close that follows decides
     session.once('close', () => {
       if (status) finish(undefined, parseStatus(status));
-      else finish(new CliError('the stream closed without an exit status (the connection to the runtime was lost?)'));
+      else finish(new CliError(`the stream closed without an exit status (${session.failure?.message ?? 'the connection to the runtime was lost?'})`));
     });
     void Promise.all([errorEnded, ...outputs]).then(() => {
       if (status) finish(undefined, parseStatus(status));

@@ -74,10 +74,13 @@ export class SpdySession extends EventEmitter {
   private nextId = 1;
   private closed = false;
 
+  /** Why the session ended, if it failed (a socket error or a frame it could not read); 'close' follows. */
+  failure?: Error;
+
   constructor(readonly socket: Duplex, head?: Buffer) {
     super();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.emit('error', err));
+    socket.on('error', (err) => (this.failure ??= err));
     socket.on('close', () => this.onClose());
     if (head && head.length > 0) queueMicrotask(() => this.onData(head));
   }
@@ -132,7 +135,7 @@ export class SpdySession extends EventEmitter {
     try {
       frames = this.reader.push(chunk);
     } catch (err) {
-      this.emit('error', err);
+      this.failure ??= err as Error;
       this.destroy();
       return;
     }
