@@ -188,6 +188,18 @@ describe('exec -i, attach, port-forward (containerd 1.6, SPDY)', () => {
     assert.equal(r.code, 130, r.stderr);
   });
 
+  it('port-forward: a closed stdout ends it quietly at its next line', async () => {
+    const pf = start([...rt(), 'port-forward', 'web', `:${await freePort()}`]);
+    const m = /127\.0\.0\.1:(\d+)/.exec(await pf.stdoutMatching(/-> \d+\n/));
+    pf.child.stdout!.destroy();
+    // "Handling connection for …" is the next write; it finds the pipe closed.
+    await exchange(Number(m![1]), 'x');
+    const r = await pf.result;
+    assert.equal(r.hung, false);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+  });
+
   it('port-forward: bad port specs are usage errors; a port nothing listens on is reported and the forward goes on', async () => {
     for (const bad of ['abc', '0', '70000', '1:2:3']) {
       const r = await runCli([...rt(), 'port-forward', 'web', bad]);

@@ -58,7 +58,13 @@ export async function runPortForward(o: PortForwardOptions): Promise<never> {
   }
   const servers: net.Server[] = [];
   const sockets = new Set<net.Socket>();
+  let stopped = false;
+  // Connections cut short by the end of the forward are not worth a warning each.
+  const warn = (line: string) => {
+    if (!stopped) o.warn(line);
+  };
   const stop = () => {
+    stopped = true;
     for (const s of servers) s.close();
     for (const s of sockets) s.destroy();
     session.destroy();
@@ -74,7 +80,7 @@ export async function runPortForward(o: PortForwardOptions): Promise<never> {
         sockets.add(sock);
         sock.once('close', () => sockets.delete(sock));
         o.print(`Handling connection for ${local}`);
-        forward(session, sock, String(nextRequest++), local, p.remote, o.warn);
+        forward(session, sock, String(nextRequest++), local, p.remote, warn);
       });
     }
   } catch (err) {
