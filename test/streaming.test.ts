@@ -1,8 +1,8 @@
 /**
  * The channel protocol against an in-process WebSocket server that behaves
- * like a CRI streaming server: subprotocol negotiation (v5 preferred, v4
- * accepted), stream routing, the exit status, closing stdin (v5 only),
- * terminal resize, and a refused upgrade.
+ * like a CRI streaming server: v5 negotiated (a v4-only server refuses with
+ * 403, as containerd 1.6/1.7 do, which is ProtocolRefused), stream routing,
+ * the exit status, closing stdin, terminal resize, and a refused upgrade.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CliError } from '../src/cli/errors';
 import { closeFrame, describeStartFailure, frame, parseStatus, PROTOCOL_V4, PROTOCOL_V5, resizeFrame } from '../src/streaming/channel';
-import { runExecStream, websocketUrl, type Output } from '../src/streaming/exec-stream';
+import { ProtocolRefused, runExecStream, websocketUrl, type Output } from '../src/streaming/exec-stream';
 
 const SUCCESS = JSON.stringify({ metadata: {}, status: 'Success' });
 const exitWith = (code: number) =>
@@ -42,7 +42,7 @@ describe('exec stream', () => {
   let server: http.Server;
   let wss: WebSocketServer;
   let base = '';
-  let supported = [PROTOCOL_V4];
+  let supported = [PROTOCOL_V5];
   const scripts = new Map<string, Script>();
 
   before(async () => {
@@ -55,6 +55,12 @@ describe('exec stream', () => {
       handleProtocols: (offered) => [...offered].find((p) => supported.includes(p)) ?? false,
     });
     server.on('upgrade', (req, socket, head) => {
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(/,\s*/);
+      if (!offered.some((p) => supported.includes(p))) {
+        // x/net/websocket's answer in containerd's streaming server.
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 39\r\n\r\nrequested protocol(s) are not supported');
+        return;
+      }
       if (req.url === '/forbidden') {
         socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden');
         return;
@@ -75,7 +81,7 @@ describe('exec stream', () => {
   });
 
   it('routes stdout and stderr and returns exit 0 on Success', async () => {
-    supported = [PROTOCOL_V4];
+    supported = [PROTOCOL_V5];
     scripts.set('/ok', (ws) => {
       ws.send(frame(1, 'out\n'));
       ws.send(frame(2, 'err\n'));
@@ -89,7 +95,7 @@ describe('exec stream', () => {
     assert.deepEqual(res, { exitCode: 0 });
     assert.equal(out.data, 'out\n');
     assert.equal(err.data, 'err\n');
-    assert.equal(protocol, PROTOCOL_V4);
+    assert.equal(protocol, PROTOCOL_V5);
   });
 
   it('returns the remote exit code', async () => {
@@ -127,32 +133,17 @@ describe('exec stream', () => {
     assert.deepEqual(got[got.length - 1], closeFrame(0));
   });
 
-  it('with v4 sends stdin but cannot close it, and says so', async () => {
+  it('a server without v5 (containerd 1.6/1.7) refuses the upgrade: ProtocolRefused, so SPDY can be tried', async () => {
     supported = [PROTOCOL_V4];
-    scripts.set('/stdin4', (ws, received) => {
-      ws.on('message', () => {
-        if (Buffer.concat(received.map((m) => m.subarray(1))).toString() === 'line\n') {
-          setTimeout(() => {
-            ws.send(frame(1, 'line\n'));
-            ws.send(frame(3, SUCCESS));
-            ws.close();
-            assert.ok(received.every((m) => m[0] === 0), 'only stdin frames, no close frame');
-          }, 300);
-        }
-      });
-    });
-    const stdin = new PassThrough();
-    const out = new Sink();
-    let told = false;
-    const done = runExecStream({ url: `${base}/stdin4`, stdin, stdout: out, stderr: new Sink(), onStdinNotClosed: () => (told = true), stdinNoticeMs: 50 });
-    stdin.end('line\n');
-    assert.deepEqual(await done, { exitCode: 0 });
-    assert.equal(out.data, 'line\n');
-    assert.equal(told, true);
+    scripts.set('/v4only', () => assert.fail('no stream may open'));
+    await assert.rejects(
+      runExecStream({ url: `${base}/v4only`, stdin: new PassThrough(), stdout: new Sink(), stderr: new Sink() }),
+      (e: Error) => e instanceof ProtocolRefused && /HTTP 403 \(it does not speak v5\.channel\.k8s\.io\?\): requested protocol/.test(e.message),
+    );
   });
 
   it('sends the terminal size first and again on resize', async () => {
-    supported = [PROTOCOL_V4];
+    supported = [PROTOCOL_V5];
     let received: Buffer[] = [];
     let resize: () => void = () => undefined;
     let size = { columns: 80, rows: 24 };
@@ -198,7 +189,7 @@ describe('exec stream', () => {
   it('fails clearly when the stream ends without a status, is refused, or cannot connect', async () => {
     scripts.set('/drop', (ws) => ws.terminate());
     await assert.rejects(runExecStream({ url: `${base}/drop`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /without an exit status/.test(e.message));
-    await assert.rejects(runExecStream({ url: `${base}/forbidden`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /refused the exec stream: HTTP 403.*forbidden/.test(e.message));
+    await assert.rejects(runExecStream({ url: `${base}/forbidden`, stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /refused the stream: HTTP 403.*forbidden/.test(e.message));
     await assert.rejects(runExecStream({ url: 'http://127.0.0.1:1/exec/x', stdout: new Sink(), stderr: new Sink() }), (e: CliError) => /cannot connect to the exec stream/.test(e.message));
   });
 

@@ -7,7 +7,8 @@ import { RpcError } from '../cri/client';
 import { resolveContainer } from '../cri/resolve';
 import { describeStartFailure } from '../streaming/channel';
 import { collidingBefore, splitExecArgv, type ExecArgv } from '../streaming/exec-argv';
-import { runExecStream } from '../streaming/exec-stream';
+import { absoluteStreamUrl, localTerminal } from '../streaming/local';
+import { runRemoteCommand } from '../streaming/remote-command';
 
 export default class Exec extends BaseCommand<typeof Exec> {
   static override summary = 'Run a command in a running container.';
@@ -93,26 +94,24 @@ export default class Exec extends BaseCommand<typeof Exec> {
   private async execStream(containerId: string, x: ExecArgv): Promise<void> {
     const rt = await this.runtimeClient();
     const req = { containerId, cmd: x.command, tty: x.tty, stdin: x.interactive, stdout: true, stderr: !x.tty };
-    const { url } = await rt.call<{ url: string }>('Exec', req);
-    if (!url) throw new CliError('the runtime returned no streaming URL for Exec');
-    // crictl's fallback for runtimes that return only a path.
-    const full = new URL(url, 'http://127.0.0.1:10250').toString();
-    this.debugLine(`exec stream ${full}`);
     const stdin = process.stdin;
     const raw = x.tty && stdin.isTTY;
     if (raw) stdin.setRawMode(true);
     try {
-      const outcome = await runExecStream({
-        url: full,
+      const outcome = await runRemoteCommand({
+        newUrl: async () => {
+          const url = absoluteStreamUrl((await rt.call<{ url: string }>('Exec', req)).url, 'Exec');
+          this.debugLine(`exec stream ${url}`);
+          return url;
+        },
         stdin: x.interactive ? stdin : undefined,
         stdout: process.stdout,
         stderr: process.stderr,
         signal: this.signal,
-        terminal: x.tty ? terminal() : undefined,
+        connectTimeoutMs: this.timeoutMs,
+        terminal: x.tty ? localTerminal() : undefined,
         onOpen: (protocol) => this.debugLine(`exec stream protocol ${protocol}`),
-        onStdinNotClosed: x.tty
-          ? undefined
-          : () => this.warnLine("stdin ended, but the runtime's exec protocol (v4.channel.k8s.io) cannot pass end-of-input on; a command that reads until EOF keeps waiting (Ctrl-C ends it)"),
+        onFallback: (why) => this.debugLine(`${why}; trying SPDY`),
       });
       if (outcome.error) {
         const start = describeStartFailure(outcome.error, x.command);
@@ -126,15 +125,4 @@ export default class Exec extends BaseCommand<typeof Exec> {
       if (x.interactive) stdin.destroy();
     }
   }
-}
-
-function terminal() {
-  const out = process.stdout.isTTY ? process.stdout : undefined;
-  return {
-    size: () => ({ columns: out?.columns ?? 80, rows: out?.rows ?? 24 }),
-    onResize: (listener: () => void) => {
-      process.stdout.on('resize', listener);
-      return () => process.stdout.removeListener('resize', listener);
-    },
-  };
 }

@@ -4,13 +4,13 @@
  * data. Channels: 0 stdin, 1 stdout, 2 stderr, 3 error (a metav1.Status JSON
  * carrying the exit code, in v4 and later), 4 terminal resize (JSON
  * {"Width","Height"}). v5 adds channel 255, whose one data byte closes a
- * channel (the client closes stdin with [255, 0]); v4 cannot close stdin.
+ * channel (the client closes stdin with [255, 0]); v4 cannot close stdin,
+ * so tcrictl speaks v4 only over SPDY, where each channel is a stream that
+ * can be half-closed (spdy-command.ts).
  */
 
 export const PROTOCOL_V5 = 'v5.channel.k8s.io';
 export const PROTOCOL_V4 = 'v4.channel.k8s.io';
-/** Offered in this order: the server picks the first it supports (containerd 1.6 and 1.7 speak v4). */
-export const PROTOCOLS = [PROTOCOL_V5, PROTOCOL_V4];
 
 export const STDIN = 0;
 export const STDOUT = 1;
@@ -34,10 +34,6 @@ export function resizeFrame(columns: number, rows: number): Buffer {
 /** v5 only: tell the server there will be no more data on `channel`. */
 export function closeFrame(channel: number): Buffer {
   return Buffer.from([CLOSE, channel]);
-}
-
-export function supportsClose(protocol: string): boolean {
-  return protocol === PROTOCOL_V5;
 }
 
 export interface ExecOutcome {

@@ -1,7 +1,10 @@
 /**
- * Client side of an exec stream: connect to the URL the runtime's Exec
- * returned, pump stdin/stdout/stderr over the channel protocol, keep the
- * remote terminal's size in step with ours, and return the exit status.
+ * Client side of an exec/attach stream over WebSocket with the
+ * `v5.channel.k8s.io` protocol: connect to the URL the runtime returned,
+ * pump stdin/stdout/stderr over the channel protocol, close stdin at its
+ * end (channel 255), keep the remote terminal's size in step with ours, and
+ * return the exit status. Runtimes without v5 answer 400/403
+ * (ProtocolRefused) and get SPDY instead (remote-command.ts).
  */
 import WebSocket from 'ws';
 import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
@@ -10,12 +13,11 @@ import {
   ERROR,
   frame,
   parseStatus,
-  PROTOCOLS,
   resizeFrame,
   STDERR,
   STDIN,
   STDOUT,
-  supportsClose,
+  PROTOCOL_V5,
   type ExecOutcome,
 } from './channel';
 
@@ -38,19 +40,11 @@ export interface ExecStreamOptions {
   signal?: AbortSignal;
   /** With a TTY: the size now, and a way to hear about changes (returns an unsubscribe function). */
   terminal?: { size: () => TerminalSize; onResize: (listener: () => void) => () => void };
-  protocols?: string[];
+  /** Bounds connecting and the server's answer to the upgrade (0 or unset: none). */
+  connectTimeoutMs?: number;
   /** Called once the stream is open, with the negotiated subprotocol. */
   onOpen?: (protocol: string) => void;
-  /**
-   * Called if stdin ended, the protocol could not pass that on (v4), and the
-   * command is still running a while later: it may be waiting for more input.
-   */
-  onStdinNotClosed?: () => void;
-  /** How long the command must still run after such an EOF; default 2 s. */
-  stdinNoticeMs?: number;
 }
-
-const STDIN_NOTICE_MS = 2000;
 
 /** Streaming URLs are http(s); the WebSocket is the same URL with a ws(s) scheme. */
 export function websocketUrl(url: string): string {
@@ -72,10 +66,14 @@ function readBody(res: import('node:http').IncomingMessage): Promise<string> {
   });
 }
 
+/** The server answered the upgrade with 400/403: it speaks none of the sub-protocols offered. */
+export class ProtocolRefused extends CliError {}
+
 export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
   return new Promise<ExecOutcome>((resolve, reject) => {
-    const ws = new WebSocket(websocketUrl(o.url), o.protocols ?? PROTOCOLS, {
+    const ws = new WebSocket(websocketUrl(o.url), [PROTOCOL_V5], {
       perMessageDeflate: false,
+      ...(o.connectTimeoutMs ? { handshakeTimeout: o.connectTimeoutMs } : {}),
       // containerd's streaming server uses a self-signed certificate when TLS is on.
       rejectUnauthorized: false,
     });
@@ -100,8 +98,10 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
 
     ws.on('unexpected-response', (_req, res) => {
       void readBody(res).then((body) => {
-        const why = res.statusCode === 403 || res.statusCode === 400 ? ` (it accepts none of ${(o.protocols ?? PROTOCOLS).join(', ')}?)` : '';
-        finish(new CliError(`the runtime's streaming server refused the exec stream: HTTP ${res.statusCode}${why}${body ? `: ${body}` : ''}`));
+        const refused = res.statusCode === 403 || res.statusCode === 400;
+        const why = refused ? ` (it does not speak ${PROTOCOL_V5}?)` : '';
+        const message = `the runtime's streaming server refused the stream: HTTP ${res.statusCode}${why}${body ? `: ${body}` : ''}`;
+        finish(refused ? new ProtocolRefused(message) : new CliError(message));
       });
     });
     ws.on('error', (err) => finish(new CliError(`cannot connect to the exec stream at ${o.url}: ${err.message}`, {
@@ -118,7 +118,7 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
         send();
         cleanups.push(o.terminal.onResize(send));
       }
-      if (o.stdin) pumpStdin(ws, o.stdin, cleanups, o.onStdinNotClosed, o.stdinNoticeMs ?? STDIN_NOTICE_MS);
+      if (o.stdin) pumpStdin(ws, o.stdin, cleanups);
     });
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -147,28 +147,28 @@ export function runExecStream(o: ExecStreamOptions): Promise<ExecOutcome> {
   });
 }
 
-/** Slow local output: stop reading from the socket until it catches up. */
-function pauseUntilDrain(ws: WebSocket, out: Output): void {
+/** Slow local output: stop reading from the socket until it catches up (one wait at a time). */
+function pauseUntilDrain(ws: WebSocket & { waitingForDrain?: boolean }, out: Output): void {
+  if (ws.waitingForDrain) return;
+  ws.waitingForDrain = true;
   ws.pause();
-  out.once('drain', () => ws.resume());
+  out.once('drain', () => {
+    ws.waitingForDrain = false;
+    ws.resume();
+  });
 }
 
-function pumpStdin(ws: WebSocket, stdin: NodeJS.ReadableStream, cleanups: (() => void)[], notClosed: (() => void) | undefined, noticeMs: number): void {
-  let notice: NodeJS.Timeout | undefined;
+function pumpStdin(ws: WebSocket, stdin: NodeJS.ReadableStream, cleanups: (() => void)[]): void {
   const onData = (chunk: Buffer | string) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(frame(STDIN, typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   };
   const onEnd = () => {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (supportsClose(ws.protocol)) ws.send(closeFrame(STDIN));
-    // v4 has no way to close stdin alone: the remote side sees EOF only when the command ends.
-    else if (notClosed) notice = setTimeout(notClosed, noticeMs).unref();
+    if (ws.readyState === WebSocket.OPEN) ws.send(closeFrame(STDIN));
   };
   stdin.on('data', onData);
   stdin.once('end', onEnd);
   cleanups.push(() => {
-    clearTimeout(notice);
     stdin.removeListener('data', onData);
     stdin.removeListener('end', onEnd);
     stdin.pause();
