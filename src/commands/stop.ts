@@ -1,0 +1,49 @@
+import { Args, Flags } from '../cli/command';
+import { BaseCommand } from '../cli/base-command';
+import { parseDuration } from '../cli/duration';
+import { finish, resolveAll, runEach, type Target } from '../cli/each';
+import { inContext, UsageError } from '../cli/errors';
+import { notFoundAs } from '../cri/resolve';
+import { containerPicker } from '../cri/targets';
+
+export default class Stop extends BaseCommand<typeof Stop> {
+  static override summary = 'Stop one or more running containers.';
+  static override description =
+    'Sends the stop signal, then kills each container after -t seconds (crictl\'s stop -t; the call\'s deadline is ' +
+    'that plus the usual timeout). Containers may be given by full ID, unique ID prefix or name; an ambiguous one ' +
+    'lists the candidates and nothing is stopped. Each stopped container is printed as given.';
+  static override examples = ['<%= config.bin %> stop app', '<%= config.bin %> stop -t 30 1f2e3d4c5b6a', '<%= config.bin %> stop -a'];
+  static override strict = false;
+  static override args = {
+    ids: Args.string({ description: 'CONTAINER-ID... (full ID, unique prefix or name)', required: false }),
+  };
+  // crictl's stop -t/--timeout is the grace period, so here it replaces the global -t/--timeout.
+  static override flags = {
+    timeout: Flags.string({ char: 't', summary: 'Seconds to wait before killing the container after a graceful stop is requested [default: 0].' }),
+    all: Flags.boolean({ char: 'a', summary: 'Stop all running containers.' }),
+  };
+
+  async run(): Promise<void> {
+    const f = this.flags;
+    const queries = this.positionals;
+    const graceMs = f.timeout === undefined ? 0 : Math.max(0, parseDuration(f.timeout, '-t/--timeout'));
+    if (f.all && queries.length > 0) throw new UsageError('cannot specify CONTAINER-ID(s) when using --all');
+    if (!f.all && queries.length === 0) throw new UsageError('you must specify at least one CONTAINER-ID or use --all');
+    const rt = await this.runtimeClient();
+    let targets: Target[];
+    let unknown: unknown[] = [];
+    if (f.all) {
+      const running = await rt.listContainers({ state: { state: 'CONTAINER_RUNNING' } });
+      if (running.length === 0) return this.print('No running containers found.');
+      targets = running.map((c) => ({ query: c.id, id: c.id }));
+    } else ({ targets, failures: unknown } = resolveAll(queries, await containerPicker(rt, queries)));
+    const base = (this.settings.config.timeoutSeconds ?? 0) > 0 ? this.settings.config.timeoutSeconds! * 1000 : 2000;
+    const failures = await runEach(targets, async (t) => {
+      await rt.call('StopContainer', { containerId: t.id, timeout: Math.ceil(graceMs / 1000) }, { timeoutMs: base + graceMs }).catch((err: unknown) => {
+        throw inContext(notFoundAs(err, 'container', t.query, 'tcrictl ps -a'), `stopping the container "${t.query}"`);
+      });
+      this.print(t.query);
+    }, this.signal);
+    finish([...unknown, ...failures]);
+  }
+}
