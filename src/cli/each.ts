@@ -24,22 +24,26 @@ export interface Resolved {
   failures: unknown[];
 }
 
-export function resolveAll(queries: string[], pick: (q: string) => string): Resolved {
-  const targets: Target[] = [];
+export async function resolveAll(queries: string[], pick: (q: string) => string | Promise<string>): Promise<Resolved> {
   const failures: unknown[] = [];
   const ambiguous: AmbiguousError[] = [];
-  const seen = new Set<string>();
-  for (const query of queries) {
+  const ids = await mapLimit(queries, PARALLEL, async (query) => {
     try {
-      const id = pick(query);
-      if (!seen.has(id)) targets.push({ query, id });
-      seen.add(id);
+      return await pick(query);
     } catch (err) {
       if (err instanceof AmbiguousError) ambiguous.push(err);
-      else if (err instanceof UsageError) throw err;
+      else if (err instanceof UsageError || isFatal(err)) throw err;
       else failures.push(err);
+      return undefined;
     }
-  }
+  });
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  queries.forEach((query, i) => {
+    const id = ids[i];
+    if (id !== undefined && !seen.has(id)) targets.push({ query, id });
+    if (id !== undefined) seen.add(id);
+  });
   if (ambiguous.length > 0) throw ambiguous.length === 1 ? ambiguous[0] : new ItemFailures(ambiguous);
   return { targets, failures };
 }

@@ -40,7 +40,7 @@ export default class Rm extends BaseCommand<typeof Rm> {
       const all = await rt.listContainers({});
       if (all.length === 0) return void process.stderr.write('No containers to remove\n');
       resolved = { targets: all.map((c) => ({ query: c.id, id: c.id })), failures: [] };
-    } else resolved = resolveAll(queries, await containerPicker(rt, queries));
+    } else resolved = await resolveAll(queries, await containerPicker(rt, queries));
     const opts = { force: f.force, keepLogs: f['keep-logs'], warn: (l: string) => this.warnLine(l) };
     const failures = await runEach(resolved.targets, async (t) => {
       await removeContainer(rt, t, opts);

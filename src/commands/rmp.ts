@@ -32,7 +32,7 @@ export default class Rmp extends BaseCommand<typeof Rmp> {
       const all = await rt.listPodSandbox({});
       if (all.length === 0) return void process.stderr.write('No pods to remove\n');
       resolved = { targets: all.map((p) => ({ query: p.id, id: p.id })), failures: [] };
-    } else resolved = resolveAll(queries, await podPicker(rt, queries));
+    } else resolved = await resolveAll(queries, await podPicker(rt, queries));
     const opts = { force: f.force, warn: (l: string) => this.warnLine(l) };
     const failures = await runEach(resolved.targets, async (t) => {
       await removePod(rt, t, opts);

@@ -19,7 +19,7 @@ export default class Start extends BaseCommand<typeof Start> {
     const queries = this.positionals;
     if (queries.length === 0) throw new UsageError('ID cannot be empty', 'give one or more containers: tcrictl start CONTAINER-ID...');
     const rt = await this.runtimeClient();
-    const { targets, failures: unknown } = resolveAll(queries, await containerPicker(rt, queries));
+    const { targets, failures: unknown } = await resolveAll(queries, await containerPicker(rt, queries));
     const failures = await runEach(targets, async (t) => {
       await rt.call('StartContainer', { containerId: t.id }).catch((err: unknown) => {
         throw inContext(notFoundAs(err, 'container', t.query, 'tcrictl ps -a'), `starting the container "${t.query}"`);

@@ -36,7 +36,7 @@ export default class Stop extends BaseCommand<typeof Stop> {
       const running = await rt.listContainers({ state: { state: 'CONTAINER_RUNNING' } });
       if (running.length === 0) return this.print('No running containers found.');
       targets = running.map((c) => ({ query: c.id, id: c.id }));
-    } else ({ targets, failures: unknown } = resolveAll(queries, await containerPicker(rt, queries)));
+    } else ({ targets, failures: unknown } = await resolveAll(queries, await containerPicker(rt, queries)));
     const base = (this.settings.config.timeoutSeconds ?? 0) > 0 ? this.settings.config.timeoutSeconds! * 1000 : 2000;
     const failures = await runEach(targets, async (t) => {
       await rt.call('StopContainer', { containerId: t.id, timeout: Math.ceil(graceMs / 1000) }, { timeoutMs: base + graceMs }).catch((err: unknown) => {

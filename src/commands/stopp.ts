@@ -21,7 +21,7 @@ export default class Stopp extends BaseCommand<typeof Stopp> {
     const queries = this.positionals;
     if (queries.length === 0) return showCommandHelp(['stopp']);
     const rt = await this.runtimeClient();
-    const { targets, failures: unknown } = resolveAll(queries, await podPicker(rt, queries));
+    const { targets, failures: unknown } = await resolveAll(queries, await podPicker(rt, queries));
     const failures = await runEach(targets, async (t) => {
       await rt.call('StopPodSandbox', { podSandboxId: t.id }).catch((err: unknown) => {
         throw inContext(notFoundAs(err, 'pod', t.query, 'tcrictl pods'), `stopping the pod sandbox "${t.query}"`);
