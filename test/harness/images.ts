@@ -13,7 +13,7 @@
  * The same busybox binary always yields byte-identical archives: fixed mtimes,
  * uid/gid 0, sorted entries, no compression.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -96,7 +96,7 @@ function busyboxApplets(): string[] {
   return [...new Set(names)].sort();
 }
 
-function rootfsLayer(): Buffer {
+function rootfsLayer(extra: TarEntry[] = []): Buffer {
   if (!fs.existsSync(BUSYBOX_BINARY)) {
     throw new Error(`${BUSYBOX_BINARY} not found: install busybox-static (apt-get install busybox-static)`);
   }
@@ -114,6 +114,7 @@ function rootfsLayer(): Buffer {
     },
     { name: 'root/', type: 'dir', mode: 0o700 },
     { name: 'tmp/', type: 'dir', mode: 0o1777 },
+    ...extra,
   ];
   return makeTar(entries);
 }
@@ -208,4 +209,18 @@ export function buildImageArchives(): Record<ImageName, string> {
 export function removeImageArchives(): void {
   if (cached) fs.rmSync(cached.dir, { recursive: true, force: true });
   cached = undefined;
+}
+
+/**
+ * One more image, different from the two above: the busybox rootfs plus a
+ * file of `fillerBytes` random bytes (/filler), so that it takes space of its
+ * own (pull and prune tests watch imagefsinfo). Written next to the cached
+ * archives; returns the archive path (an OCI layout tar naming `ref`).
+ */
+export function customArchive(ref: string, cmd: string[], fillerBytes = 0): string {
+  const { busybox } = buildImageArchives();
+  const extra: TarEntry[] = fillerBytes > 0 ? [{ name: 'filler', type: 'file', mode: 0o644, data: randomBytes(fillerBytes) }] : [];
+  const file = path.join(path.dirname(busybox), `custom-${sha256(ref).slice(0, 12)}.tar`);
+  fs.writeFileSync(file, ociArchive(rootfsLayer(extra), ref, cmd));
+  return file;
 }
