@@ -1,5 +1,6 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
+import { collidingBefore, normalizeMovedGlobals } from '../streaming/exec-argv';
 import { parseDuration } from '../cli/duration';
 import { finish, resolveAll, runEach, type Target } from '../cli/each';
 import { inContext, UsageError } from '../cli/errors';
@@ -17,11 +18,23 @@ export default class Stop extends BaseCommand<typeof Stop> {
   static override args = {
     ids: Args.string({ description: 'CONTAINER-ID... (full ID, unique prefix or name)', required: false }),
   };
-  // crictl's stop -t/--timeout is the grace period, so here it replaces the global -t/--timeout.
+  // crictl's stop -t/--timeout is the grace period; the global -t/--timeout, given before the command, still sets the calls' timeout.
+  static override baseFlags = { ...BaseCommand.baseFlags, 'call-timeout': { ...BaseCommand.baseFlags.timeout, char: undefined, hidden: true } };
   static override flags = {
     timeout: Flags.string({ char: 't', summary: 'Seconds to wait before killing the container after a graceful stop is requested [default: 0].' }),
     all: Flags.boolean({ char: 'a', summary: 'Stop all running containers.' }),
   };
+
+  /** `tcrictl -t 5s stop -t 10 app`: the moved global -t is the calls' timeout, the later one the grace period. */
+  public override async init(): Promise<void> {
+    const before = collidingBefore(process.argv.slice(2), this.id ?? 'stop');
+    let moved = before.timeout;
+    this.argv = normalizeMovedGlobals(this.argv, before).map((a) => (moved > 0 && a.startsWith('--timeout=') && moved-- ? `--call-timeout=${a.slice(10)}` : a));
+    await super.init();
+    const call = (this.flags as { 'call-timeout'?: string })['call-timeout'];
+    const fromFile = this.settings.config.timeoutSeconds ?? 0;
+    this.settings.timeoutMs = call !== undefined && parseDuration(call, '-t/--timeout') > 0 ? parseDuration(call, '-t/--timeout') : fromFile > 0 ? fromFile * 1000 : 2000;
+  }
 
   async run(): Promise<void> {
     const f = this.flags;
@@ -37,9 +50,8 @@ export default class Stop extends BaseCommand<typeof Stop> {
       if (running.length === 0) return this.print('No running containers found.');
       targets = running.map((c) => ({ query: c.id, id: c.id }));
     } else ({ targets, failures: unknown } = await resolveAll(queries, await containerPicker(rt, queries)));
-    const base = (this.settings.config.timeoutSeconds ?? 0) > 0 ? this.settings.config.timeoutSeconds! * 1000 : 2000;
     const failures = await runEach(targets, async (t) => {
-      await rt.call('StopContainer', { containerId: t.id, timeout: Math.ceil(graceMs / 1000) }, { timeoutMs: base + graceMs }).catch((err: unknown) => {
+      await rt.call('StopContainer', { containerId: t.id, timeout: Math.ceil(graceMs / 1000) }, { timeoutMs: this.timeoutMs + graceMs }).catch((err: unknown) => {
         throw inContext(notFoundAs(err, 'container', t.query, 'tcrictl ps -a'), `stopping the container "${t.query}"`);
       });
       this.print(t.query);
