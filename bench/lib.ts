@@ -31,6 +31,8 @@ export interface Target {
   maxMedianMs?: number;
   /** Peak RSS (the largest of all runs). */
   maxRssMiB?: number;
+  /** Median ≤ ratio × the median of the case's other command of that name (Prepared.others). */
+  maxRatioTo?: { name: string; ratio: number };
 }
 
 export interface RunResult {
@@ -52,6 +54,10 @@ export interface Prepared {
   env?: Record<string, string>;
   /** Send the command's stdout and stderr to /dev/null instead of collecting them (big outputs). */
   discardOutput?: boolean;
+  /** Other programs measured in the same interleaved rounds (e.g. a floor to compare with). */
+  others?: Array<{ name: string; command: string[] }>;
+  /** crictl's arguments for the same work: with CRICTL_BIN set, crictl runs side by side. */
+  crictlArgs?: string[];
   /** Throws if a run's output is wrong (checked on the first measured run). */
   check?: (r: RunResult) => void;
   teardown?: () => Promise<void>;

@@ -55,8 +55,15 @@ function loadCases(): BenchCase[] {
   return out;
 }
 
+interface OtherRow {
+  name: string;
+  medianMs?: number;
+  rssMiB?: number;
+}
+
 interface Row {
   c: BenchCase;
+  others: OtherRow[];
   medianMs?: number;
   baseMs?: number;
   rssMiB?: number;
@@ -80,6 +87,12 @@ function judge(t: Target, row: Row): string[] {
   const ratio = row.medianMs! / row.baseMs!;
   if (t.maxRatio !== undefined && !(ratio <= t.maxRatio)) fails.push(`ratio ${ratio.toFixed(2)}× > ${t.maxRatio}×`);
   if (t.maxMedianMs !== undefined && !(row.medianMs! <= t.maxMedianMs)) fails.push(`median ${Math.round(row.medianMs!)} ms > ${t.maxMedianMs} ms`);
+  if (t.maxRatioTo !== undefined) {
+    const o = row.others.find((x) => x.name === t.maxRatioTo!.name);
+    const r = o?.medianMs ? row.medianMs! / o.medianMs : undefined;
+    if (r === undefined) fails.push(`no ${t.maxRatioTo.name} to compare with`);
+    else if (!(r <= t.maxRatioTo.ratio)) fails.push(`ratio to ${t.maxRatioTo.name} ${r.toFixed(2)}× > ${t.maxRatioTo.ratio}×`);
+  }
   if (t.maxRssMiB !== undefined) {
     if (row.rssMiB === undefined) fails.push('peak RSS unknown (no /usr/bin/time)');
     else if (!(row.rssMiB <= t.maxRssMiB)) fails.push(`peak RSS ${row.rssMiB.toFixed(0)} MiB > ${t.maxRssMiB} MiB`);
@@ -88,35 +101,41 @@ function judge(t: Target, row: Row): string[] {
 }
 
 async function runCase(c: BenchCase, ctx: BenchContext, runs: number, hostRoot: string): Promise<Row> {
-  const row: Row = { c, failures: [] };
+  const row: Row = { c, others: [], failures: [] };
   const prepared = await c.setup(ctx);
   try {
     const env = cliEnv({ hostRoot, env: prepared.env });
     const cmd = [...(prepared.command ?? [process.execPath, binPath()]), ...prepared.args];
-    const base = [process.execPath, '-e', '0'];
-    // Warm-up, not counted: page cache, tcrictl's code cache, the fake's encoded answer.
-    ensureOk(await measure(base, env), 'node -e 0');
-    const first = await measure(cmd, env, prepared.discardOutput);
-    ensureOk(first, `tcrictl ${prepared.args.join(' ')}`);
-    prepared.check?.(first);
-    const times: number[] = [];
-    const baseTimes: number[] = [];
-    const rss: Array<number | undefined> = [];
-    const baseRss: Array<number | undefined> = [];
+    const crictl = process.env.CRICTL_BIN && prepared.crictlArgs ? [{ name: 'crictl', command: [process.env.CRICTL_BIN, ...prepared.crictlArgs] }] : [];
+    // Index 0: node -e 0, 1: tcrictl, then the others.
+    const programs = [
+      { name: 'node -e 0', command: [process.execPath, '-e', '0'], discard: false },
+      { name: `tcrictl ${prepared.args.join(' ')}`, command: cmd, discard: !!prepared.discardOutput },
+      ...[...(prepared.others ?? []), ...crictl].map((o) => ({ ...o, discard: !!prepared.discardOutput })),
+    ];
+    // Warm-up, not counted: page cache, code caches, the fake's encoded answer.
+    for (const [i, p] of programs.entries()) {
+      const first = await measure(p.command, env, p.discard);
+      ensureOk(first, p.name);
+      if (i === 1) prepared.check?.(first);
+    }
+    const times = programs.map(() => [] as number[]);
+    const rss = programs.map(() => [] as Array<number | undefined>);
     for (let i = 0; i < (c.runs ?? runs); i++) {
-      // Alternate the order so neither side always runs right after the other.
-      const order = i % 2 === 0 ? (['base', 'cmd'] as const) : (['cmd', 'base'] as const);
-      for (const which of order) {
-        const r = await measure(which === 'base' ? base : cmd, env, which === 'cmd' && prepared.discardOutput);
-        ensureOk(r, which === 'base' ? 'node -e 0' : `tcrictl ${prepared.args.join(' ')}`);
-        (which === 'base' ? baseTimes : times).push(r.wallMs);
-        (which === 'base' ? baseRss : rss).push(r.rssKiB);
+      // Rotate the order so no program always runs right after another.
+      for (let k = 0; k < programs.length; k++) {
+        const j = (i + k) % programs.length;
+        const r = await measure(programs[j].command, env, programs[j].discard);
+        ensureOk(r, programs[j].name);
+        times[j].push(r.wallMs);
+        rss[j].push(r.rssKiB);
       }
     }
-    row.medianMs = median(times);
-    row.baseMs = median(baseTimes);
-    row.rssMiB = mib(maxOf(rss));
-    row.baseRssMiB = mib(maxOf(baseRss));
+    row.baseMs = median(times[0]);
+    row.baseRssMiB = mib(maxOf(rss[0]));
+    row.medianMs = median(times[1]);
+    row.rssMiB = mib(maxOf(rss[1]));
+    row.others = programs.slice(2).map((p, k) => ({ name: p.name, medianMs: median(times[k + 2]), rssMiB: mib(maxOf(rss[k + 2])) }));
     row.failures = judge(c.target, row);
   } finally {
     await prepared.teardown?.();
@@ -129,17 +148,22 @@ function targetText(t: Target): string {
   if (t.maxRatio !== undefined) parts.push(`≤ ${t.maxRatio.toFixed(1)}×`);
   if (t.maxMedianMs !== undefined) parts.push(`≤ ${t.maxMedianMs >= 1000 ? `${t.maxMedianMs / 1000} s` : `${t.maxMedianMs} ms`}`);
   if (t.maxRssMiB !== undefined) parts.push(`≤ ${t.maxRssMiB} MiB`);
+  if (t.maxRatioTo !== undefined) parts.push(`≤ ${t.maxRatioTo.ratio}× ${t.maxRatioTo.name}`);
   return parts.join(', ');
 }
 
 function printTable(rows: Row[], runs: number): void {
   const header = ['case', 'command', 'median', 'node -e 0', 'ratio', 'peak RSS', 'target', 'result'];
-  const body = rows.map((r) => {
-    const ms = (x?: number) => (x === undefined ? '-' : `${Math.round(x)} ms`);
-    const rss = r.rssMiB === undefined ? '-' : `${r.rssMiB.toFixed(0)} MiB`;
-    const ratio = r.medianMs !== undefined && r.baseMs ? `${(r.medianMs / r.baseMs).toFixed(2)}×` : '-';
+  const ms = (x?: number) => (x === undefined ? '-' : `${Math.round(x)} ms`);
+  const mibText = (x?: number) => (x === undefined ? '-' : `${x.toFixed(0)} MiB`);
+  const ratioOf = (a?: number, b?: number) => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : '-');
+  const body = rows.flatMap((r) => {
     const result = r.error ? 'ERROR' : r.failures.length ? 'FAIL' : 'PASS';
-    return [r.c.name, r.c.description, ms(r.medianMs), ms(r.baseMs), ratio, rss, targetText(r.c.target), result];
+    // The others under their case: their ratio to node -e 0, then tcrictl's ratio to them.
+    return [
+      [r.c.name, r.c.description, ms(r.medianMs), ms(r.baseMs), ratioOf(r.medianMs, r.baseMs), mibText(r.rssMiB), targetText(r.c.target), result],
+      ...r.others.map((o) => [`  ${o.name}`, `(tcrictl ${ratioOf(r.medianMs, o.medianMs)} of it)`, ms(o.medianMs), ms(r.baseMs), ratioOf(o.medianMs, r.baseMs), mibText(o.rssMiB), '', '']),
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
@@ -205,7 +229,7 @@ async function main(): Promise<void> {
       try {
         rows.push(await runCase(c, ctx, opts.runs, hostRoot));
       } catch (err) {
-        rows.push({ c, failures: [], error: (err as Error).message });
+        rows.push({ c, others: [], failures: [], error: (err as Error).message });
       }
     }
   } finally {

@@ -9,6 +9,8 @@ const { cacheFileFor } = require('../bin/loader');
 
 const root = path.resolve(__dirname, '..');
 const BUNDLE = path.join(root, 'dist', 'tcrictl.js');
+/** esbuild's metafile of the bundle: its inputs, by path. */
+const METAFILE = path.join(root, 'dist', 'tcrictl.meta.json');
 /** The bundle's code caches by kind (bin/loader.js cacheKind). */
 const CACHE_KINDS = ['commands', 'help'];
 const CODE_CACHES = Object.fromEntries(CACHE_KINDS.map((kind) => [kind, cacheFileFor(BUNDLE, kind)]));
@@ -45,4 +47,4 @@ function warmCodeCache() {
 }
 
 // CODE_CACHE (the commands' cache): the name scripts/build.js imports.
-module.exports = { BUNDLE, CACHE_KINDS, CODE_CACHE: CODE_CACHES.commands, CODE_CACHES, commandFiles, warmCodeCache };
+module.exports = { BUNDLE, METAFILE, CACHE_KINDS, CODE_CACHE: CODE_CACHES.commands, CODE_CACHES, commandFiles, warmCodeCache };

@@ -4,7 +4,7 @@
 //
 // V8 can only cache functions that have run, so the bundle runs the start-up
 // paths of that kind here (bin/loader.js cacheKind): for 'commands', read
-// commands against a canned CRI server (raw HTTP/2 on a temp socket that
+// commands against a canned CRI server (node:http2 on a temp socket that
 // answers every call with an empty or a fixed message), so the successful
 // gRPC path is cached too; for 'help', oclif's help and `--version`. One kind
 // per process: a process that ran help would put oclif, which V8 then reads on
@@ -45,7 +45,7 @@ const NOW = 1795625350258501267n;
 
 /**
  * One realistic element per list, so that the per-element code (decoders,
- * transcoders, JSON writers, table rows) runs during the warm-up and is in
+ * protobufjs decoders, the JSON writer, table rows) runs during the warm-up and is in
  * the cache: with empty lists it would be compiled from source on every start.
  */
 const ANSWERS = {

@@ -1,8 +1,9 @@
 /**
  * The bundle that `tcrictl` runs (dist/tcrictl.js, scripts/build.js): ASCII
  * with a build id, its two code caches (help, commands) accepted by this Node
- * and picked by the command line, every command in it, and lazy: `version` and `--help` evaluate neither other commands nor the
- * libraries only they use. Laziness is observed by wrapping esbuild's module
+ * and picked by the command line, every command in it, the libraries tcrictl
+ * runs on in it (esbuild's metafile) and evaluated, and lazy: `version` and
+ * `--help` evaluate neither other commands nor the libraries only they use. Laziness is observed by wrapping esbuild's module
  * initialisers in a copy of the bundle and recording which modules ran.
  */
 import { after, before, describe, it } from 'node:test';
@@ -95,8 +96,19 @@ async function modulesEvaluatedBy(argv: string[]): Promise<string[]> {
   return [...g.__tcrictlModules];
 }
 
-/** Only help (oclif), TLS gRPC (none) and the decoders of uncommon messages (protobufjs reflection) need these. */
-const NOT_AT_RUN_TIME = [/node_modules\/@oclif\//, /node_modules\/@grpc\//, /node_modules\/protobufjs\/src\/(type|root|namespace|object|field|enum|service|method|converter|encoder|decoder|verifier|common)\.js/, /@protobufjs\/codegen/];
+/**
+ * The libraries tcrictl runs on: each must be in the bundle (esbuild's
+ * metafile) and evaluated by the command line given with it.
+ */
+const RUN_LIBRARIES: Array<{ pkg: string; argv: (endpoint: string) => string[] }> = [
+  { pkg: '@grpc/grpc-js', argv: (ep) => ['version', '-r', ep] },
+  { pkg: '@grpc/proto-loader', argv: (ep) => ['version', '-r', ep] },
+];
+/** Only help needs these. */
+const NOT_AT_RUN_TIME = [/node_modules\/@oclif\//];
+/** The transport: a usage error or help never evaluates it. */
+// (grpc-js's status constants excepted: a tiny module that errors.ts names codes with)
+const TRANSPORT = [/node_modules\/@grpc\/(?!grpc-js\/build\/src\/constants\.js)/, /node_modules\/protobufjs\//];
 const HEAVY_FOR_OTHERS = [/node_modules\/ora\//, /node_modules\/yaml\//, /node_modules\/ws\//, /node_modules\/smol-toml\//, /src\/diagnose\//, /src\/commands\/(?!version\.ts)/];
 
 describe('dist/tcrictl.js', () => {
@@ -131,18 +143,34 @@ describe('dist/tcrictl.js', () => {
     assert.equal(typeof d?.get, 'function', 'commands must be getters (lazy)');
   });
 
-  it('`version` evaluates no other command, none of ora, yaml, ws, smol-toml, and not oclif, grpc-js or protobufjs reflection', async () => {
+  it('holds the libraries tcrictl runs on (esbuild metafile), and runs them', async () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'tcrictl.meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    for (const { pkg, argv } of RUN_LIBRARIES) {
+      const prefix = `node_modules/${pkg}/`;
+      assert.ok(inputs.some((i) => i.startsWith(prefix)), `${pkg} is not in the bundle`);
+      const mods = await modulesEvaluatedBy(argv(endpoint));
+      assert.ok(mods.some((m) => m.startsWith(prefix)), `${argv(endpoint).join(' ')} did not evaluate ${pkg}`);
+    }
+  });
+
+  it('`version` evaluates no other command, none of ora, yaml, ws, smol-toml, and not oclif', async () => {
     const mods = await modulesEvaluatedBy(['version', '-r', endpoint]);
     assert.ok(mods.includes('src/commands/version.ts'), `version did not run: ${mods.join(' ')}`);
-    assert.ok(mods.includes('src/cri/h2.ts'), 'the HTTP/2 transport should have loaded for the RPC');
     const heavy = mods.filter((m) => HEAVY_FOR_OTHERS.some((re) => re.test(m)) || NOT_AT_RUN_TIME.some((re) => re.test(m)));
     assert.deepEqual(heavy, []);
   });
 
-  it('`--help` evaluates oclif but no command module', async () => {
+  it('`--help` evaluates oclif but no command module and not the transport', async () => {
     const mods = await modulesEvaluatedBy(['--help']);
     assert.ok(mods.some((m) => m.includes('@oclif/core/')), 'oclif renders the help');
-    assert.deepEqual(mods.filter((m) => m.startsWith('src/commands/') || HEAVY_FOR_OTHERS.some((re) => re.test(m))), []);
+    assert.deepEqual(mods.filter((m) => m.startsWith('src/commands/') || HEAVY_FOR_OTHERS.some((re) => re.test(m)) || TRANSPORT.some((re) => re.test(m))), []);
+  });
+
+  it('a usage error evaluates not the transport', async () => {
+    const mods = await modulesEvaluatedBy(['ps', '-o', 'xml', '-r', endpoint]);
+    assert.ok(mods.includes('src/commands/ps.ts'), `ps did not run: ${mods.join(' ')}`);
+    assert.deepEqual(mods.filter((m) => TRANSPORT.some((re) => re.test(m))), []);
   });
 
   it('starts with its code cache on this Node (bin/run.js), for commands and for help', async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '../src/cri/status';
-import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError } from '../src/cli/errors';
+import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure } from '../src/cli/errors';
 import { RpcError } from '../src/cri/client';
 import { STACK_LINE } from './fake/cli';
 
@@ -27,6 +27,28 @@ function report(err: unknown, debug = false): { stderr: string; exitCode: number
     process.exitCode = savedCode;
   }
 }
+
+describe('rpcFailure: grpc-js failures in the words tcrictl reports', () => {
+  const f = (code: number | undefined, details: string) => rpcFailure({ name: 'Error', message: details, code, details }, 'Version');
+  it('a failed dial is the socket error, without grpc-js\'s wrapping and timestamps', () => {
+    assert.deepEqual(f(status.UNAVAILABLE, dial('ENOENT')), { code: status.UNAVAILABLE, details: 'connect ENOENT /run/containerd/containerd.sock' });
+    assert.deepEqual(f(status.UNAVAILABLE, 'No connection established. Last error: Protocol error (2026-12-02T18:46:53.606Z). Resolution note: '), { code: status.UNAVAILABLE, details: 'Protocol error' });
+    assert.deepEqual(f(status.UNAVAILABLE, 'Connection dropped'), { code: status.UNAVAILABLE, details: 'Connection dropped' });
+  });
+  it('a deadline is just "Deadline exceeded"', () => {
+    assert.deepEqual(f(status.DEADLINE_EXCEEDED, 'Deadline exceeded after 0.803s,name resolution: 0.001s,Waiting for LB pick'), { code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
+  });
+  it('the size limit reads as before ("vs.")', () => {
+    assert.equal(f(status.RESOURCE_EXHAUSTED, 'Received message larger than max (5000 vs 1000)').details, 'Received message larger than max (5000 vs. 1000)');
+  });
+  it('a response the decoder rejects names the call; an error without a code is INTERNAL', () => {
+    assert.deepEqual(f(status.INTERNAL, 'Response message parsing error: index out of range: 3 + 10 > 5'), { code: status.INTERNAL, details: 'cannot decode the Version response: index out of range: 3 + 10 > 5' });
+    assert.deepEqual(f(undefined, 'Received compressed message but "grpc-encoding" header was identity'), { code: status.INTERNAL, details: 'Received compressed message but "grpc-encoding" header was identity' });
+  });
+  it('other failures keep the runtime\'s words', () => {
+    assert.deepEqual(f(status.NOT_FOUND, 'container "x" not found'), { code: status.NOT_FOUND, details: 'container "x" not found' });
+  });
+});
 
 describe('fromGrpcError', () => {
   const ctx = { endpoint: EP, method: 'ListContainers', timeoutMs: 500 };
@@ -83,10 +105,16 @@ describe('fromGrpcError', () => {
     assert.match(e.hint ?? '', /does not support/);
   });
 
-  it('cancelled: "interrupted", exit 130', () => {
-    const e = fromGrpcError({ name: 'E', message: '', code: status.CANCELLED, details: 'Cancelled on client' }, ctx);
+  it('cancelled by the user (Ctrl-C): "interrupted", exit 130', () => {
+    const e = fromGrpcError(RpcError.interrupted(EP, 'ListContainers'), ctx);
     assert.equal(e.message, 'interrupted');
     assert.equal(e.exitCode, EXIT_INTERRUPTED);
+  });
+
+  it('cancelled by the runtime: a runtime error naming the call, exit 1', () => {
+    const e = fromGrpcError({ name: 'E', message: '', code: status.CANCELLED, details: 'server gave up' }, { ...ctx, method: 'Status' });
+    assert.equal(e.message, `the runtime at ${EP} cancelled Status: server gave up`);
+    assert.equal(e.exitCode, 1);
   });
 
   it('resource exhausted: says the answer was too large', () => {

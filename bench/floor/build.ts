@@ -1,0 +1,47 @@
+/**
+ * Builds the floor (grpc-version.ts) the way scripts/build.js builds tcrictl: one
+ * esbuild bundle (CommonJS, node20, ASCII, `// tcrictl-build <id>` first line) run
+ * by bin/loader.js with a V8 code cache written after a first, warming run.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../test/support/proto';
+
+/** Returns the command line that runs the floor against `endpoint` (cache warmed by the bench's warm-up run). */
+export async function buildFloor(dir: string, endpoint: string): Promise<string[]> {
+  const root = repoRoot();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const result = await esbuild.build({
+    stdin: { contents: "require('./bench/floor/grpc-version').run(process.argv[2]);", resolveDir: root, sourcefile: 'floor-entry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  const body = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const bundle = path.join(dir, 'floor.js');
+  fs.writeFileSync(bundle, `// tcrictl-build ${id} (bench floor)\n${body}`, 'latin1');
+  const launcher = path.join(dir, 'run-floor.js');
+  const loader = JSON.stringify(path.join(root, 'bin', 'loader.js'));
+  fs.writeFileSync(
+    launcher,
+    [
+      "'use strict';",
+      "const fs = require('node:fs');",
+      `const { loadBundle, readCodeCache, writeCodeCache } = require(${loader});`,
+      `const file = ${JSON.stringify(bundle)};`,
+      "const source = fs.readFileSync(file, 'latin1');",
+      "const cacheFile = `${file}.codecache`;",
+      'const b = loadBundle({ source, filename: file, dirname: __dirname, cachedData: readCodeCache(cacheFile, source), requireFn: require });',
+      "if (!b.cacheUsable()) process.once('exit', () => writeCodeCache(cacheFile, source, b.createCachedData()));",
+    ].join('\n') + '\n',
+  );
+  return [process.execPath, launcher, endpoint];
+}
