@@ -311,3 +311,11 @@ describe('rmi', () => {
     await ctd.ctr(['-n', 'k8s.io', 'images', 'import', '--snapshotter', ctd.snapshotter, buildImageArchives().busybox]);
   });
 });
+
+describe('events', () => {
+  it('containerd 1.6 has no GetContainerEvents: one line that says so, exit 1', async () => {
+    const r = await t.run(['events']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^tcrictl: the runtime at .* does not stream container events .*containerd 1\.7\+/);
+  });
+});
