@@ -224,3 +224,48 @@ export function customArchive(ref: string, cmd: string[], fillerBytes = 0): stri
   fs.writeFileSync(file, ociArchive(rootfsLayer(extra), ref, cmd));
   return file;
 }
+
+/**
+ * One OCI layout tar holding `refs.length` images that share the busybox
+ * layer and differ only in their config (so each has its own ID): for
+ * benchmarks that need hundreds of images without hundreds of layers.
+ */
+export function manyImagesArchive(refs: string[]): string {
+  const layerBlob = blob(rootfsLayer());
+  const blobs = new Map<string, Blob>([[layerBlob.digest, layerBlob]]);
+  const manifests = refs.map((ref, i) => {
+    const config = blob(
+      JSON.stringify({
+        created: '1970-01-01T00:00:00Z',
+        architecture: ociArch(),
+        os: 'linux',
+        config: { Cmd: ['sh'], Labels: { 'tcrictl.test/n': String(i) } },
+        rootfs: { type: 'layers', diff_ids: [layerBlob.digest] },
+      }),
+    );
+    const manifest = blob(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerBlob.digest, size: layerBlob.size }],
+      }),
+    );
+    blobs.set(config.digest, config);
+    blobs.set(manifest.digest, manifest);
+    return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform: { architecture: ociArch(), os: 'linux' }, annotations: { 'org.opencontainers.image.ref.name': ref } };
+  });
+  const sorted = [...blobs.values()].sort((a, b) => a.digest.localeCompare(b.digest));
+  const file = path.join(os.tmpdir(), `tcri-many-${process.pid}.tar`);
+  fs.writeFileSync(
+    file,
+    makeTar([
+      { name: 'blobs/', type: 'dir', mode: 0o755 },
+      { name: 'blobs/sha256/', type: 'dir', mode: 0o755 },
+      ...sorted.map((b): TarEntry => ({ name: `blobs/sha256/${b.digest.slice(7)}`, type: 'file', mode: 0o644, data: b.data })),
+      { name: 'index.json', type: 'file', mode: 0o644, data: Buffer.from(JSON.stringify({ schemaVersion: 2, manifests })) },
+      { name: 'oci-layout', type: 'file', mode: 0o644, data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+    ]),
+  );
+  return file;
+}
