@@ -110,8 +110,8 @@ describe('disk-pressure clean-up', () => {
     assert.deepEqual(lines(await t.ok(['rm', ...exited])).sort(), exited.sort());
     const left = (await criCall(ctd.endpoint, 'RuntimeService', 'ListContainers', { filter: {} })).containers.map((c: { id: string }) => c.id);
     assert.deepEqual(left, [w.runningId]);
-    const pruned = await t.ok(['rmi', '--prune']);
     const privTags = (await imageIdOf(privRef)) ? [`Deleted: ${privRef}`] : [];
+    const pruned = await t.ok(['rmi', '--prune']);
     assert.deepEqual(lines(pruned).sort(), [`Deleted: ${fillRef}`, ...privTags].sort());
     const imagesAfter = (await criCall(ctd.endpoint, 'ImageService', 'ListImages', {})).images.map((i: { id: string }) => i.id).sort();
     assert.ok(!imagesAfter.includes(fillId));
