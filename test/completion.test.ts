@@ -93,7 +93,7 @@ describe('tcrictl completion bash', () => {
   it('completes command names, including aliases and completion itself', () => {
     const all = complete('tcrictl', '');
     for (const c of ['ps', 'pods', 'images', 'img', 'inspect', 'version', 'completion']) assert.ok(all.includes(c), `${c} missing from ${all.join(' ')}`);
-    assert.deepEqual(complete('tcrictl', 'p'), ['pods', 'port-forward', 'ps']);
+    assert.deepEqual(complete('tcrictl', 'p'), ['pods', 'port-forward', 'ps', 'pull']);
     assert.deepEqual(complete('tcrictl', '-r', '/x.sock', 'ver'), ['version'], 'a global flag and its value before the command');
   });
 

@@ -43,6 +43,26 @@ export class UsageError extends CliError {
   }
 }
 
+/** A name or prefix that matches several objects: a mutating command changes nothing. */
+export class AmbiguousError extends CliError {
+  constructor(message: string, hint: string) {
+    super(message, { hint });
+    this.name = 'AmbiguousError';
+  }
+}
+
+/**
+ * Some items of a multi-item command (rm, rmi, stop, …) failed while the
+ * others were done: each failure is reported on its own line, exit code 1
+ * (or the failures' own code, if they all agree).
+ */
+export class ItemFailures extends Error {
+  constructor(readonly failures: unknown[]) {
+    super(`${failures.length} failed`);
+    this.name = 'ItemFailures';
+  }
+}
+
 /** The command's own result (e.g. a remote exit code) — not an error message. */
 export class ExitCode extends Error {
   constructor(readonly exitCode: number, message = '') {
@@ -218,6 +238,15 @@ function isQuietStop(err: unknown): boolean {
 export function reportError(err: unknown, ctx: ReportContext = {}): void {
   const out = ctx.err ?? process.stderr;
   if (isQuietStop(err)) return;
+  if (err instanceof ItemFailures) {
+    const codes = new Set<number>();
+    for (const f of err.failures) {
+      reportError(f, ctx);
+      codes.add(Number(process.exitCode ?? EXIT_RUNTIME));
+    }
+    process.exitCode = codes.size === 1 ? [...codes][0] : EXIT_RUNTIME;
+    return;
+  }
   if (err instanceof ExitCode) {
     if (err.message) out.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
     process.exitCode = err.exitCode;
@@ -235,4 +264,11 @@ export function reportError(err: unknown, ctx: ReportContext = {}): void {
   if (ctx.debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
   out.write(lines.join('\n') + '\n');
   process.exitCode = cli.exitCode;
+}
+
+/** The same failure with what was being done in front (`removing container "x": …`), its hint and exit code kept. */
+export function inContext(err: unknown, what: string): unknown {
+  if (err instanceof ExitCode || err instanceof ItemFailures || isQuietStop(err)) return err;
+  const cli = err instanceof CliError ? err : isGrpcError(err) ? fromGrpcError(err, err as RpcContext) : new CliError(err instanceof Error ? err.message : String(err));
+  return Object.assign(new CliError(`${what}: ${cli.message}`, { exitCode: cli.exitCode, hint: cli.hint }), { cause: err });
 }

@@ -15,7 +15,7 @@ export interface CrictlConfig {
   disablePullOnRun?: boolean;
 }
 
-const KEYS: Record<string, keyof CrictlConfig | null> = {
+export const KEYS: Record<string, keyof CrictlConfig | null> = {
   'runtime-endpoint': 'runtimeEndpoint',
   'image-endpoint': 'imageEndpoint',
   timeout: 'timeoutSeconds',
@@ -26,13 +26,13 @@ const KEYS: Record<string, keyof CrictlConfig | null> = {
   'max-retries': null,
 };
 
-function parseBool(key: string, v: unknown): boolean {
+export function parseBool(key: string, v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string' && /^(1|t|true|0|f|false)$/i.test(v)) return /^(1|t|true)$/i.test(v);
   throw new Error(`parsing config option '${key}': not a boolean: ${JSON.stringify(v)}`);
 }
 
-function parseInt_(key: string, v: unknown): number {
+export function parseInt_(key: string, v: unknown): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
   if (!Number.isInteger(n)) throw new Error(`parsing config option '${key}': not a whole number of seconds: ${JSON.stringify(v)}`);
   return n;

@@ -3,7 +3,7 @@
  * prefix, or a name — resolved to one full ID, or a clear error listing the
  * candidates.
  */
-import { CliError } from '../cli/errors';
+import { AmbiguousError, CliError } from '../cli/errors';
 import type { ImageClient, RuntimeClient } from './client';
 import { InputError } from './input-error';
 import type { Container, Image, PodSandbox } from './types';
@@ -16,10 +16,10 @@ export interface Candidate {
   describe: string;
 }
 
-function ambiguous(kind: string, query: string, matches: Candidate[], hint: string): CliError {
+function ambiguous(kind: string, query: string, matches: Candidate[], hint: string): AmbiguousError {
   const shown = matches.slice(0, MAX_LISTED).map((m) => `    ${m.id.slice(0, 13)}  ${m.describe}`);
   if (matches.length > MAX_LISTED) shown.push(`    … and ${matches.length - MAX_LISTED} more`);
-  return new CliError(`"${query}" matches ${matches.length} ${kind}s:\n${shown.join('\n')}`, { hint });
+  return new AmbiguousError(`"${query}" matches ${matches.length} ${kind}s:\n${shown.join('\n')}`, hint);
 }
 
 /**
@@ -57,7 +57,7 @@ export function pick<T extends { id: string }>(
   throw new CliError(`no ${kind} matches "${query}" (by ID, ID prefix or name)`, { hint: `list them with '${listCommand}'` });
 }
 
-function containerLabel(c: Container): string {
+export function containerLabel(c: Container): string {
   const pod = c.labels['io.kubernetes.pod.name'];
   const ns = c.labels['io.kubernetes.pod.namespace'];
   const where = pod ? ` in pod ${ns ? `${ns}/` : ''}${pod}` : '';
@@ -79,7 +79,7 @@ export async function resolveContainers(rt: RuntimeClient, queries: string[]): P
   );
 }
 
-function podLabel(p: PodSandbox): string {
+export function podLabel(p: PodSandbox): string {
   return `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''} (${p.state === 'SANDBOX_READY' ? 'ready' : 'notready'})`;
 }
 

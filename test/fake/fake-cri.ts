@@ -41,6 +41,40 @@ export interface MethodOverride {
   code?: grpc.status;
   details?: string;
   respond?: (request: any) => object;
+  /** For a server-streaming method: write the answers (see containerEvents). */
+  stream?: (call: grpc.ServerWritableStream<any, any>) => void;
+}
+
+/**
+ * A GetContainerEvents stream: `count` events (default: until the client
+ * leaves), `perSecond` of them each second (written in batches every 10 ms),
+ * alternating created/started/stopped/deleted for containers of one pod.
+ */
+export function containerEvents(opts: { perSecond?: number; count?: number } = {}): (call: grpc.ServerWritableStream<any, any>) => void {
+  const types = ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT'];
+  const event = (i: number) => ({
+    containerId: (i.toString(16) + 'c'.repeat(64)).slice(0, 64),
+    containerEventType: types[i % 4],
+    createdAt: String(BigInt(Date.now()) * 1_000_000n),
+    podSandboxStatus: { id: 'p'.repeat(64), metadata: { name: 'web', uid: 'u1', namespace: 'default', attempt: 0 }, state: 'SANDBOX_READY' },
+    containersStatuses: [],
+  });
+  return (call) => {
+    const perTick = Math.max(1, Math.round((opts.perSecond ?? 100) / 100));
+    let i = 0;
+    const timer = setInterval(() => {
+      for (let k = 0; k < perTick; k++) {
+        if (opts.count !== undefined && i >= opts.count) {
+          clearInterval(timer);
+          call.end();
+          return;
+        }
+        call.write(event(i++));
+      }
+    }, 10);
+    call.on('cancelled', () => clearInterval(timer));
+    call.on('close', () => clearInterval(timer));
+  };
 }
 
 export interface FakeCriOptions {
@@ -265,6 +299,8 @@ function implement(
     if (mdef.responseStream || mdef.requestStream) {
       impl[method] = (call: grpc.ServerWritableStream<any, any>) => {
         record(rec, method, call.request);
+        const ov = opts.overrides?.[method];
+        if (ov?.stream) return ov.stream(call);
         call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: `${method} is not implemented by the fake` });
       };
       continue;

@@ -13,7 +13,7 @@
  * The same busybox binary always yields byte-identical archives: fixed mtimes,
  * uid/gid 0, sorted entries, no compression.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -96,7 +96,7 @@ function busyboxApplets(): string[] {
   return [...new Set(names)].sort();
 }
 
-function rootfsLayer(): Buffer {
+function rootfsLayer(extra: TarEntry[] = []): Buffer {
   if (!fs.existsSync(BUSYBOX_BINARY)) {
     throw new Error(`${BUSYBOX_BINARY} not found: install busybox-static (apt-get install busybox-static)`);
   }
@@ -114,6 +114,7 @@ function rootfsLayer(): Buffer {
     },
     { name: 'root/', type: 'dir', mode: 0o700 },
     { name: 'tmp/', type: 'dir', mode: 0o1777 },
+    ...extra,
   ];
   return makeTar(entries);
 }
@@ -208,4 +209,63 @@ export function buildImageArchives(): Record<ImageName, string> {
 export function removeImageArchives(): void {
   if (cached) fs.rmSync(cached.dir, { recursive: true, force: true });
   cached = undefined;
+}
+
+/**
+ * One more image, different from the two above: the busybox rootfs plus a
+ * file of `fillerBytes` random bytes (/filler), so that it takes space of its
+ * own (pull and prune tests watch imagefsinfo). Written next to the cached
+ * archives; returns the archive path (an OCI layout tar naming `ref`).
+ */
+export function customArchive(ref: string, cmd: string[], fillerBytes = 0): string {
+  const { busybox } = buildImageArchives();
+  const extra: TarEntry[] = fillerBytes > 0 ? [{ name: 'filler', type: 'file', mode: 0o644, data: randomBytes(fillerBytes) }] : [];
+  const file = path.join(path.dirname(busybox), `custom-${sha256(ref).slice(0, 12)}.tar`);
+  fs.writeFileSync(file, ociArchive(rootfsLayer(extra), ref, cmd));
+  return file;
+}
+
+/**
+ * One OCI layout tar holding `refs.length` images that share the busybox
+ * layer and differ only in their config (so each has its own ID): for
+ * benchmarks that need hundreds of images without hundreds of layers.
+ */
+export function manyImagesArchive(refs: string[]): string {
+  const layerBlob = blob(rootfsLayer());
+  const blobs = new Map<string, Blob>([[layerBlob.digest, layerBlob]]);
+  const manifests = refs.map((ref, i) => {
+    const config = blob(
+      JSON.stringify({
+        created: '1970-01-01T00:00:00Z',
+        architecture: ociArch(),
+        os: 'linux',
+        config: { Cmd: ['sh'], Labels: { 'tcrictl.test/n': String(i) } },
+        rootfs: { type: 'layers', diff_ids: [layerBlob.digest] },
+      }),
+    );
+    const manifest = blob(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerBlob.digest, size: layerBlob.size }],
+      }),
+    );
+    blobs.set(config.digest, config);
+    blobs.set(manifest.digest, manifest);
+    return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform: { architecture: ociArch(), os: 'linux' }, annotations: { 'org.opencontainers.image.ref.name': ref } };
+  });
+  const sorted = [...blobs.values()].sort((a, b) => a.digest.localeCompare(b.digest));
+  const file = path.join(os.tmpdir(), `tcri-many-${process.pid}.tar`);
+  fs.writeFileSync(
+    file,
+    makeTar([
+      { name: 'blobs/', type: 'dir', mode: 0o755 },
+      { name: 'blobs/sha256/', type: 'dir', mode: 0o755 },
+      ...sorted.map((b): TarEntry => ({ name: `blobs/sha256/${b.digest.slice(7)}`, type: 'file', mode: 0o644, data: b.data })),
+      { name: 'index.json', type: 'file', mode: 0o644, data: Buffer.from(JSON.stringify({ schemaVersion: 2, manifests })) },
+      { name: 'oci-layout', type: 'file', mode: 0o644, data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+    ]),
+  );
+  return file;
 }

@@ -1,0 +1,58 @@
+import { Flags } from '../cli/command';
+import { BaseCommand } from '../cli/base-command';
+import { CliError } from '../cli/errors';
+import * as F from '../cli/flags';
+import { status } from '../cri/status';
+import type { ContainerEventResponse } from '../cri/types';
+import { renderMessage } from '../output/render';
+import { safeCell, truncateId } from '../output/format';
+
+const TYPE = 'runtime.v1.ContainerEventResponse';
+const FORMATS = ['json', 'yaml', 'table'] as const;
+
+export default class Events extends BaseCommand<typeof Events> {
+  static override summary = 'Stream the events of containers.';
+  static override aliases = ['event'];
+  static override description =
+    'Prints each container event (created, started, stopped, deleted) as the runtime sends it (GetContainerEvents), ' +
+    'until Ctrl-C: one JSON document per event (crictl\'s format), YAML documents, or one table row per event. ' +
+    'Runtimes: containerd 1.7+, CRI-O 1.26+.';
+  static override examples = ['<%= config.bin %> events', '<%= config.bin %> events -o table', "<%= config.bin %> events | jq -r '.containerEventType'"];
+  static override flags = {
+    output: F.output([...FORMATS], 'json'),
+    template: Flags.string({ hidden: true }),
+  };
+
+  async run(): Promise<void> {
+    const format = F.outputFormat(this.flags.output, FORMATS, 'json');
+    const rt = await this.runtimeClient();
+    if (format === 'table') this.print(row(['TIME', 'CONTAINER', 'EVENT', 'POD', 'NAMESPACE']));
+    try {
+      for await (const e of rt.stream<ContainerEventResponse>('GetContainerEvents', {})) {
+        const text = format === 'table' ? row(tableCells(e)) : renderMessage(TYPE, e, format);
+        const more = process.stdout.write(format === 'yaml' ? `---\n${text.endsWith('\n') ? text : `${text}\n`}` : text.endsWith('\n') ? text : `${text}\n`);
+        if (!more) await new Promise((r) => process.stdout.once('drain', r));
+      }
+    } catch (err) {
+      if ((err as { code?: number }).code === status.UNIMPLEMENTED) {
+        throw new CliError(`the runtime at ${rt.endpoint} does not stream container events (GetContainerEvents): containerd 1.7+ and CRI-O 1.26+ do`, {
+          hint: 'upgrade the runtime, or watch with `tcrictl ps -a` meanwhile',
+        });
+      }
+      throw err;
+    }
+  }
+}
+
+const WIDTHS = [31, 14, 9, 24, 0];
+
+function row(cells: string[]): string {
+  return cells.map((c, i) => (WIDTHS[i] ? c.padEnd(WIDTHS[i]) : c)).join('  ');
+}
+
+function tableCells(e: ContainerEventResponse): string[] {
+  const ms = Number(BigInt(String(e.createdAt || '0')) / 1_000_000n);
+  const kind = String(e.containerEventType).replace(/^CONTAINER_/, '').replace(/_EVENT$/, '');
+  const pod = e.podSandboxStatus?.metadata;
+  return [new Date(ms).toISOString(), truncateId(e.containerId), kind, safeCell(pod?.name ?? ''), safeCell(pod?.namespace ?? '')];
+}
