@@ -8,7 +8,7 @@
 import type { Interfaces } from '@oclif/core';
 import { reorderGlobalFlags } from './argv';
 import type { CliConfig, Command } from './command';
-import { reportError } from './errors';
+import { reportError, settleExitCode } from './errors';
 import { protectExecTail } from '../streaming/exec-argv';
 
 /** A command class as the registry holds it (constructible, with oclif's static surface). */
@@ -95,6 +95,7 @@ export async function main(rawArgv: string[], e: Embedded): Promise<void> {
     const Cmd = e.commands[id];
     Cmd.id = id;
     await Cmd.run(argv.slice(1), cliConfig(e));
+    settleExitCode();
   } catch (err) {
     reportError(err, debug, id);
   }

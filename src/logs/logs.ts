@@ -4,8 +4,9 @@
  * says when the container stops; everything about the file is here.
  */
 import { fstatSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { CliError } from '../cli/errors';
+import { FileRefused, openRegularFile } from '../cli/regular-file';
 import { followLog } from './follow';
 import { LogPrinter, type PrintOptions } from './printer';
 import { LogReader } from './reader';
@@ -37,6 +38,8 @@ export interface LogsResult {
 const SNIFF_BYTES = 64 * 1024;
 
 function openError(file: string, err: NodeJS.ErrnoException): CliError {
+  // A FIFO, /dev/zero or a socket would block or never end: refused by what it is.
+  if (err instanceof FileRefused) return new CliError(`log path ${err.message}`, { hint: "check the path with 'tcrictl inspect <container> | jq -r .status.logPath'" });
   switch (err.code) {
     case 'ENOENT':
       return new CliError(`log file ${file} does not exist`, {
@@ -45,8 +48,6 @@ function openError(file: string, err: NodeJS.ErrnoException): CliError {
     case 'EACCES':
     case 'EPERM':
       return new CliError(`cannot read log file ${file}: permission denied`, { hint: 'run as root (sudo tcrictl …)' });
-    case 'EISDIR':
-      return new CliError(`log path ${file} is a directory, not a log file`);
     default:
       return new CliError(`cannot read log file ${file}: ${err.message}`);
   }
@@ -79,16 +80,14 @@ async function checkFormat(fh: FileHandle, file: string, size: number): Promise<
 export async function printLogs(o: LogsOptions): Promise<LogsResult> {
   let fh: FileHandle;
   try {
-    fh = await open(o.path, 'r');
+    fh = await openRegularFile(o.path);
   } catch (err) {
     throw openError(o.path, err as NodeJS.ErrnoException);
   }
   try {
     let size: number;
     try {
-      const st = await fh.stat();
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      size = st.size;
+      size = (await fh.stat()).size;
       await checkFormat(fh, o.path, size);
     } catch (err) {
       if (err instanceof CliError) throw err;
