@@ -35,6 +35,8 @@ export interface HostileServer {
   endpoint: string;
   /** Connections accepted so far. */
   connections: number;
+  /** process.hrtime.bigint() at the first accept: where tcrictl's call (and its deadline) begins. */
+  firstAcceptNs?: bigint;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startHostile(mode: HostileMode, opts: HostileOptions): Pro
   };
   const server = net.createServer((sock) => {
     handle.connections++;
+    handle.firstAcceptNs ??= process.hrtime.bigint();
     const conn = new HostileConn(sock, () => stopped);
     conns.add(conn);
     sock.on('close', () => conns.delete(conn));

@@ -14,6 +14,8 @@ export const GNU_TIME = '/usr/bin/time';
 
 export interface Measured extends CliResult {
   elapsedMs: number;
+  /** process.hrtime.bigint() when it ended. */
+  endedNs: bigint;
   /** Peak resident set size in MiB (NaN if GNU time could not say, e.g. the child was killed). */
   peakRssMiB: number;
 }
@@ -41,7 +43,8 @@ export async function measureCli(args: string[], killAfterMs: number, env: Recor
   const timer = setTimeout(killGroup, killAfterMs);
   const r = await collectOutput(child, killAfterMs + 5_000);
   clearTimeout(timer);
-  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const endedNs = process.hrtime.bigint();
+  const elapsedMs = Number(endedNs - started) / 1e6;
   let peakRssMiB = NaN;
   try {
     peakRssMiB = Number(fs.readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024;
@@ -51,5 +54,5 @@ export async function measureCli(args: string[], killAfterMs: number, env: Recor
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   // GNU time exits with the child's status; a child killed by a signal shows as 128+N there.
   const hung = r.hung || elapsedMs >= killAfterMs;
-  return { ...r, hung, elapsedMs, peakRssMiB };
+  return { ...r, hung, elapsedMs, endedNs, peakRssMiB };
 }
