@@ -145,7 +145,8 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return new CliError(`the runtime's answer${where} was too large or it refused the request: ${details}`);
     default: {
-      if (BROKEN_EXCHANGE.has(err.code) || typeof err.code !== 'number' || !(err.code in GrpcStatus)) {
+      // A status without words, or one that says the exchange broke: which runtime, which call.
+      if (!details || BROKEN_EXCHANGE.has(err.code) || typeof err.code !== 'number' || !(err.code in GrpcStatus)) {
         const what = ctx.method ? `${ctx.method} ` : '';
         return new CliError(`the runtime${where} failed ${what}(${GrpcStatus[err.code as number] ?? `status ${safeCell(String(err.code))}`}): ${details || 'no details'}`, { hint: DIAGNOSE_HINT });
       }

@@ -75,6 +75,26 @@ export class HostileConn {
     return true;
   }
 
+  /**
+   * Waits up to `ms` for `n` bytes of window on `stream` (and the connection),
+   * then counts them as used; false if it had to give up (the caller may send
+   * anyway, as a hostile or broken server would).
+   */
+  async takeWindow(stream: number, n: number, ms: number): Promise<boolean> {
+    const fits = () => this.connWindow >= n && this.window(stream) >= n;
+    if (!fits()) await Promise.race([this.until(fits), this.sleep(ms)]);
+    const ok = fits();
+    this.connWindow -= n;
+    this.streamWindows.set(stream, this.window(stream) - n);
+    return ok;
+  }
+
+  /** Resolves when the request's HEADERS arrived, or after `ms`. */
+  async requestWithin(ms: number): Promise<number | undefined> {
+    if (this.requests.length === 0) await Promise.race([this.until(() => this.requests.length > 0), this.sleep(ms)]);
+    return this.requests.shift();
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const waiters = this.waiters;
