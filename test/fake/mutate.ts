@@ -4,8 +4,19 @@
  * and lies in the lengths (frame length, gRPC length prefix, compressed flag).
  * The same seed gives the same bytes.
  */
-import { rng } from '../decode-random';
 import { encodeFrame, T, type Frame } from './h2-frames';
+
+/** mulberry32: a small deterministic PRNG, so a seed names a case. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export interface Mutation {
   /** What was done, for the failure message. */
