@@ -34,12 +34,13 @@ function ctr(id: string, name: string, createdAt: string, labels: Record<string,
     id,
     podSandboxId: 'p'.repeat(64),
     metadata: { name, attempt: 0 },
-    image: { image, annotations: {} },
+    image: { image, annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '' },
     imageRef: '',
     state: 'CONTAINER_RUNNING',
     createdAt,
     labels,
     annotations: {},
+    imageId: '',
   };
 }
 
@@ -48,7 +49,7 @@ function pod(id: string, name: string, namespace: string, createdAt: string): Po
 }
 
 function img(id: string, repoTags: string[], repoDigests: string[] = []): Image {
-  return { id, repoTags, repoDigests, size: '0', uid: null, username: '', pinned: false };
+  return { id, repoTags, repoDigests, size: '0', uid: null, username: '', spec: null, pinned: false };
 }
 
 describe('parseLabels', () => {

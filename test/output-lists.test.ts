@@ -21,14 +21,15 @@ function ctr(over: Partial<Container> = {}): Container {
     id: CID,
     podSandboxId: PID,
     metadata: { name: 'app', attempt: 2 },
-    image: { image: 'docker.io/library/busybox:latest', annotations: {} },
+    image: { image: 'docker.io/library/busybox:latest', annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '' },
     imageRef: IMG_ID,
     state: 'CONTAINER_RUNNING',
     createdAt: CREATED,
     labels: { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default' },
     annotations: {},
+    imageId: '',
     ...over,
-  };
+  } as Container;
 }
 
 useUtc();
@@ -63,8 +64,8 @@ describe('ps', () => {
 
   it('--resolve-image-path replaces the image with its first tag when known', () => {
     const resolvedImages = new Map([[IMG_ID, 'docker.io/library/busybox:latest']]);
-    assert.equal(containerRow(ctr({ image: { image: IMG_ID, annotations: {} } }), { nowMs: NOW, resolvedImages })[1], 'docker.io/library/busybox:latest');
-    assert.equal(containerRow(ctr({ image: { image: 'other', annotations: {} } }), { nowMs: NOW, resolvedImages })[1], 'other');
+    assert.equal(containerRow(ctr({ image: { image: IMG_ID, annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '' } }), { nowMs: NOW, resolvedImages })[1], 'docker.io/library/busybox:latest');
+    assert.equal(containerRow(ctr({ image: { image: 'other', annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '' } }), { nowMs: NOW, resolvedImages })[1], 'other');
   });
 
   it('renders the table in crictl tabwriter columns and escapes hostile names', () => {
@@ -129,7 +130,7 @@ describe('pods', () => {
 });
 
 function image(over: Partial<Image> = {}): Image {
-  return { id: IMG_ID, repoTags: ['docker.io/library/busybox:latest'], repoDigests: [], size: '1028707', uid: null, username: '', pinned: false, ...over };
+  return { id: IMG_ID, repoTags: ['docker.io/library/busybox:latest'], repoDigests: [], size: '1028707', uid: null, username: '', spec: null, pinned: false, ...over };
 }
 
 describe('images', () => {

@@ -82,7 +82,7 @@ describe('images', () => {
   });
 
   it('falls back from ImageStatus to tags and unique ID prefixes, else crictl\'s message', async () => {
-    const a: Image = { id: 'sha256:aaa111', repoTags: ['docker.io/library/busybox:latest'], repoDigests: [], size: '1', uid: null, username: '', pinned: false };
+    const a: Image = { id: 'sha256:aaa111', repoTags: ['docker.io/library/busybox:latest'], repoDigests: [], size: '1', uid: null, username: '', spec: null, pinned: false };
     const b: Image = { ...a, id: 'sha256:aaa222', repoTags: ['localhost/x:1'] };
     const img = {
       imageStatus: async () => ({ image: null, info: {} }),

@@ -56,6 +56,28 @@ export class ExitCode extends Error {
 interface GrpcLikeError extends Error {
   code?: number | string;
   details?: string;
+  /** Set by the client when the command's own signal cancelled the call (src/cri/client.ts). */
+  interrupted?: boolean;
+}
+
+/**
+ * grpc-js's failure → the code and words tcrictl reports (RpcError's code and
+ * details; diagnose shows the details): a failed dial is the socket's own
+ * error (`connect ENOENT /run/…`, which endpoint detection and
+ * describeDialFailure read), a deadline is just `Deadline exceeded` (without
+ * grpc-js's timing breakdown), a response the decoder rejects names the call.
+ * Timestamps are dropped so the same failure always reads the same.
+ */
+export function rpcFailure(err: GrpcLikeError, method: string): { code: number; details: string } {
+  const raw = err.details ?? err.message ?? String(err);
+  if (typeof err.code !== 'number') return { code: GrpcStatus.INTERNAL, details: raw };
+  let details = raw;
+  const dial = /^No connection established\. Last error: (?:Error: )?([\s\S]*?)(?: \(\d{4}-\d\d-\d\dT[^)]*\))?\.(?: Resolution note: [\s\S]*)?$/.exec(raw);
+  if (err.code === GrpcStatus.UNAVAILABLE && dial) details = dial[1];
+  else if (err.code === GrpcStatus.DEADLINE_EXCEEDED && /^Deadline exceeded/.test(raw)) details = 'Deadline exceeded';
+  else if (err.code === GrpcStatus.RESOURCE_EXHAUSTED) details = raw.replace(/^(Received message larger than max \(\d+) vs (\d+\))$/, '$1 vs. $2');
+  else if (/^Response message parsing error: /.test(raw)) details = `cannot decode the ${method} response: ${raw.slice('Response message parsing error: '.length)}`;
+  return { code: err.code, details };
 }
 
 const DIAGNOSE_HINT = "run 'tcrictl diagnose' for a full check";
@@ -137,9 +159,9 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
         hint: 'this runtime version does not support the command',
       });
     case GrpcStatus.CANCELLED: {
-      // 130 is the user's Ctrl-C only; a CANCELLED the server sent is the runtime's failure.
+      // 130 (143) is the user's own Ctrl-C (SIGTERM); a runtime that cancels the call is a runtime error.
       const sig = userSignal();
-      if (sig) return new CliError('interrupted', { exitCode: signalExitCode(sig) });
+      if (sig || err.interrupted) return new CliError('interrupted', { exitCode: sig ? signalExitCode(sig) : EXIT_INTERRUPTED });
       return new CliError(`the runtime${where} cancelled ${ctx.method ?? 'the call'}: ${details || 'no reason given'}`, { hint: DIAGNOSE_HINT });
     }
     case GrpcStatus.RESOURCE_EXHAUSTED:
@@ -173,7 +195,7 @@ function oclifExit(err: unknown): number | undefined {
 
 /** A closed stdout (`| head`) ends the command; that is not an error. */
 function isQuietStop(err: unknown): boolean {
-  return stdoutClosed() && (err instanceof Error) && ((err as GrpcLikeError).code === GrpcStatus.CANCELLED || (err as NodeJS.ErrnoException).code === 'EPIPE' || err.message === 'interrupted');
+  return stdoutClosed() && (err instanceof Error) && ((err as GrpcLikeError).interrupted === true || (err as NodeJS.ErrnoException).code === 'EPIPE' || err.message === 'interrupted');
 }
 
 /** After a command returned: the user's SIGINT/SIGTERM still decides the exit code (130/143). */

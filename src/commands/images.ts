@@ -2,7 +2,6 @@ import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
 import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/filters';
-import { listImagesJson } from '../output/list-json';
 import { renderImages } from '../output/images';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';
@@ -39,7 +38,6 @@ export default class Images extends BaseCommand<typeof Images> {
     const arg = this.args.image;
     applyImageFilters([], f.filter); // a bad -f is a usage error before any call
     const img = await this.imageClient();
-    if (format === 'json' && !arg && !f.filter?.length) return await writeChunks(await listImagesJson(img));
     let list = sortImages(await img.listImages(arg));
     if (arg) list = list.filter(imageArgMatcher(arg));
     list = applyImageFilters(list, f.filter);

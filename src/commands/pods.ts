@@ -2,7 +2,6 @@ import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
 import { listPods } from '../cri/filters';
-import { listPodsJson, podsJsonDirect } from '../output/list-json';
 import { renderPods } from '../output/pods';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';
@@ -35,7 +34,6 @@ export default class Pods extends BaseCommand<typeof Pods> {
       last: f.last,
       ...F.labelAndNameFilters(f),
     };
-    if (format === 'json' && podsJsonDirect(opts)) return await writeChunks(await listPodsJson(await this.runtimeClient(), opts));
     const list = await listPods(await this.runtimeClient(), opts);
     if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListPodSandboxResponse', 'items', list));
     if (format === 'yaml') {

@@ -2,7 +2,6 @@ import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
 import { cachedImageLookup, listContainers } from '../cri/filters';
-import { containersJsonDirect, listContainersJson } from '../output/list-json';
 import type { ImageClient } from '../cri/client';
 import { renderContainers } from '../output/containers';
 import { renderMessage } from '../output/render';
@@ -43,7 +42,6 @@ export default class Ps extends BaseCommand<typeof Ps> {
       image: f.image,
     };
     const rt = await this.runtimeClient();
-    if (format === 'json' && containersJsonDirect(opts)) return await writeChunks(await listContainersJson(rt, opts));
     const needImages = !!f.image || (f['resolve-image-path'] && format === 'table' && !f.quiet && !f.verbose);
     const img = needImages ? await this.imageClient() : undefined;
     const list = await listContainers(rt, img && cachedImageLookup(img), opts);

@@ -1,25 +1,28 @@
 /**
- * Transport: one HTTP/2 connection per endpoint (transport.ts), unary calls
- * with a deadline and cancellation, messages encoded and decoded by the
- * build-time generated codecs (codec.ts).
- * Nothing here prints; errors are RpcErrors that errors.ts turns into text.
+ * Transport: one @grpc/grpc-js channel per endpoint, unary calls with a
+ * deadline and server streams, both cancelled by the command's AbortSignal;
+ * messages encoded and decoded by proto-loader's definitions (proto.ts).
+ * Nothing here prints; errors are RpcErrors, worded by errors.ts.
  */
-import { methodCodec } from './codec';
+import type * as grpc from '@grpc/grpc-js';
+import { rpcFailure } from '../cli/errors';
+import { methodDefinition } from './proto';
 import { status } from './status';
-import { Http2Transport, type CallFailure } from './transport';
 import type * as T from './types';
 
 /** Big enough for `ps -a` on busy nodes; gRPC's 4 MiB default is not. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 export interface CallOptions {
-  /** Deadline for this call; undefined or 0 means none. */
+  /** Deadline for this call (for a stream: for connecting); undefined means the connection's default, 0 none. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
 /** A failed RPC, with what errors.ts needs to explain it. */
 export class RpcError extends Error {
+  /** True when the command's own signal (Ctrl-C, a closed stdout) cancelled the call, not the server. */
+  interrupted = false;
   constructor(
     readonly code: status,
     readonly details: string,
@@ -30,48 +33,162 @@ export class RpcError extends Error {
     super(`${method}: ${details}`);
     this.name = 'RpcError';
   }
+
+  static interrupted(endpoint: string, method: string): RpcError {
+    const e = new RpcError(status.CANCELLED, 'interrupted', endpoint, method);
+    e.interrupted = true;
+    return e;
+  }
+}
+
+/** A server stream's answers, in order; leaving the loop early (break, throw) cancels the call. */
+export interface ResponseStream<Res> extends AsyncIterable<Res> {
+  /** Ends the call now; a loop over it ends without an error. */
+  cancel(): void;
 }
 
 export function socketPathOf(endpoint: string): string {
   return endpoint.replace(/^unix:\/\//, '');
 }
 
-/** One endpoint: unary calls with a deadline and cancellation. */
+/** grpc-js is ~1 MB: evaluated by the first call, never by --help or a usage error. */
+let grpcJs: typeof grpc | undefined;
+const load = (): typeof grpc => (grpcJs ??= require('@grpc/grpc-js') as typeof grpc);
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  // A CLI makes a call or a few: no retry buffering, no channelz bookkeeping,
+  // and subchannels of its own (closed with the channel, so the process exits).
+  'grpc.enable_retries': 0,
+  'grpc.enable_channelz': 0,
+  'grpc.use_local_subchannel_pool': 1,
+};
+
+/** One endpoint: one grpc-js channel, made on the first call. */
 export class Connection {
-  private readonly transport: Http2Transport;
-  constructor(readonly endpoint: string, readonly defaultTimeoutMs: number) {
-    this.transport = new Http2Transport(socketPathOf(endpoint));
+  private client?: grpc.Client;
+  constructor(readonly endpoint: string, readonly defaultTimeoutMs: number) {}
+
+  private channel(): grpc.Client {
+    if (!this.client) {
+      const g = load();
+      this.client = new g.Client(`unix://${socketPathOf(this.endpoint)}`, g.credentials.createInsecure(), CHANNEL_OPTIONS);
+    }
+    return this.client;
   }
 
-  /** `service` is fully qualified, e.g. `runtime.v1.RuntimeService`. */
-  unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
-    return this.unaryRaw<Res>(service, name, req, opts, (bytes, decode) => decode(bytes) as Res);
+  private timeoutOf(opts: CallOptions): number {
+    return opts.timeoutMs === undefined ? this.defaultTimeoutMs : opts.timeoutMs;
+  }
+
+  private failure(err: unknown, method: string, timeoutMs: number, signal?: AbortSignal): RpcError {
+    if (signal?.aborted) return RpcError.interrupted(this.endpoint, method);
+    const f = rpcFailure(err as grpc.ServiceError, method);
+    return new RpcError(f.code, f.details, this.endpoint, method, timeoutMs || undefined);
   }
 
   /**
-   * unary() with the response bytes handed to `read` (with the response's
-   * decoder) instead of decoded: what `read` throws fails the call exactly as
-   * a response that cannot be decoded does.
+   * `service` is fully qualified, e.g. `runtime.v1.RuntimeService`. Read as a
+   * stream of answers, so that a second answer fails the call at once (grpc-js'
+   * unary reader would wait for the deadline).
    */
-  async unaryRaw<Res>(service: string, name: string, req: object, opts: CallOptions, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
-    const codec = methodCodec(service, name);
-    const timeoutMs = opts.timeoutMs === undefined ? this.defaultTimeoutMs : opts.timeoutMs;
-    let bytes: Buffer;
-    try {
-      bytes = await this.transport.unary({ path: codec.path, body: codec.encode(req), timeoutMs, signal: opts.signal, maxBytes: MAX_MESSAGE_BYTES });
-    } catch (err) {
-      const f = err as CallFailure;
-      throw new RpcError(f.code, f.details, this.endpoint, name, timeoutMs || undefined);
+  unary<Res>(service: string, name: string, req: object, opts: CallOptions = {}): Promise<Res> {
+    const timeoutMs = this.timeoutOf(opts);
+    return new Promise<Res>((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(RpcError.interrupted(this.endpoint, name));
+      let call: grpc.ClientReadableStream<unknown>;
+      try {
+        const m = methodDefinition(service, name);
+        const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+        call = this.channel().makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, req, { deadline });
+      } catch (err) {
+        return reject(this.failure(err, name, timeoutMs));
+      }
+      const answers: unknown[] = [];
+      let ok = false;
+      const onAbort = () => call.cancel();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (msg: unknown) => {
+        answers.push(msg);
+        if (answers.length === 2) call.cancel();
+      });
+      call.on('error', (err) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (answers.length > 1 && !opts.signal?.aborted) reject(new RpcError(status.INTERNAL, 'the server sent more than one response message', this.endpoint, name));
+        else reject(this.failure(err, name, timeoutMs, opts.signal));
+      });
+      call.on('status', (s: grpc.StatusObject) => (ok = s.code === status.OK));
+      // 'end' comes after every 'data' (an error ends the call with 'error' instead).
+      call.on('end', () => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (!ok) return;
+        if (answers.length === 1) resolve(answers[0] as Res);
+        else reject(new RpcError(status.INTERNAL, 'the server sent no response message', this.endpoint, name));
+      });
+    });
+  }
+
+  /**
+   * A server stream: connecting is bounded by the timeout (the call fails
+   * with DEADLINE_EXCEEDED if the connection is not up by then), the stream
+   * itself lasts until the server ends it, the loop leaves, or the signal aborts.
+   */
+  stream<Res>(service: string, name: string, req: object, opts: CallOptions = {}): ResponseStream<Res> {
+    const timeoutMs = this.timeoutOf(opts);
+    const endpoint = this.endpoint;
+    const open = () => {
+      const m = methodDefinition(service, name);
+      const client = this.channel();
+      const call = client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, req, {});
+      let timedOut = false;
+      if (timeoutMs > 0) {
+        client.waitForReady(Date.now() + timeoutMs, (err) => {
+          if (!err) return;
+          timedOut = true;
+          call.cancel();
+        });
+      }
+      return { call, timedOut: () => timedOut };
+    };
+    let current: grpc.ClientReadableStream<unknown> | undefined;
+    let cancelled = false;
+    const failure = (err: unknown, timedOut: boolean) =>
+      timedOut ? new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', endpoint, name, timeoutMs) : this.failure(err, name, timeoutMs, opts.signal);
+    async function* iterate(): AsyncGenerator<Res> {
+      if (opts.signal?.aborted) throw RpcError.interrupted(endpoint, name);
+      let opened: ReturnType<typeof open>;
+      try {
+        opened = open();
+      } catch (err) {
+        throw failure(err, false);
+      }
+      const call = (current = opened.call);
+      const onAbort = () => call.cancel();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        for await (const msg of call) yield msg as Res;
+      } catch (err) {
+        if (cancelled && !opts.signal?.aborted && !opened.timedOut()) return;
+        throw failure(err, opened.timedOut());
+      } finally {
+        opts.signal?.removeEventListener('abort', onAbort);
+        call.cancel();
+      }
     }
-    try {
-      return read(bytes, codec.decode);
-    } catch (err) {
-      throw new RpcError(status.INTERNAL, `cannot decode the ${name} response: ${(err as Error).message}`, this.endpoint, name);
-    }
+    const it = iterate();
+    return {
+      [Symbol.asyncIterator]: () => it,
+      cancel: () => {
+        cancelled = true;
+        current?.cancel();
+      },
+    };
   }
 
   close(): void {
-    this.transport.close();
+    // Running calls end with their own deadline or cancellation; the channel takes no new ones.
+    this.client?.close();
+    this.client = undefined;
   }
 }
 
@@ -90,9 +207,9 @@ export class RuntimeClient {
     return this.conn.unary<Res>(RUNTIME, name, req, { signal: this.signal, ...opts });
   }
 
-  /** call() with the response bytes handed to `read` (see Connection.unaryRaw). */
-  callRaw<Res>(name: string, req: object, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
-    return this.conn.unaryRaw<Res>(RUNTIME, name, req, { signal: this.signal }, read);
+  /** A server-streaming method, e.g. `stream<T.ContainerEventResponse>('GetContainerEvents')`. */
+  stream<Res = Record<string, unknown>>(name: string, req: object = {}, opts: CallOptions = {}): ResponseStream<Res> {
+    return this.conn.stream<Res>(RUNTIME, name, req, { signal: this.signal, ...opts });
   }
 
   version(): Promise<T.VersionResponse> {
@@ -127,9 +244,9 @@ export class ImageClient {
     return this.conn.unary<Res>(IMAGE, name, req, { signal: this.signal, ...opts });
   }
 
-  /** call() with the response bytes handed to `read` (see Connection.unaryRaw). */
-  callRaw<Res>(name: string, req: object, read: (bytes: Buffer, decode: (bytes: Buffer) => unknown) => Res): Promise<Res> {
-    return this.conn.unaryRaw<Res>(IMAGE, name, req, { signal: this.signal }, read);
+  /** A server-streaming method of the image service. */
+  stream<Res = Record<string, unknown>>(name: string, req: object = {}, opts: CallOptions = {}): ResponseStream<Res> {
+    return this.conn.stream<Res>(IMAGE, name, req, { signal: this.signal, ...opts });
   }
 
   async listImages(image?: string): Promise<T.Image[]> {

@@ -1,12 +1,12 @@
 /**
- * The CRI and containerd schemas, as protobufjs reflection objects.
+ * The CRI and containerd schemas: proto-loader package definitions for the
+ * transport (client.ts), protobufjs reflection for the renderer (field order:
+ * crictl's JSON follows it, src/output/json.ts and stream.ts).
  *
  * The build turns `proto/**.proto` into `src/cri/generated/schema.ts` (a JSON
- * descriptor) so that start-up never parses .proto text. We use protobufjs
- * reflection directly rather than @grpc/proto-loader at run time because the
- * renderer needs each message's field order (crictl's JSON follows it), and
- * loading the schema once serves both.
+ * descriptor) so that start-up never parses .proto text; both read it.
  */
+import type { MethodDefinition, Options, ServiceDefinition } from '@grpc/proto-loader';
 import type * as protobuf from 'protobufjs';
 import { SCHEMA_JSON } from './generated/schema';
 
@@ -16,7 +16,7 @@ import { SCHEMA_JSON } from './generated/schema';
  * types. `ensure()` adds a definition and everything its fields refer to
  * (its closure), then resolves the editions features (wire format: packed,
  * presence) of what was added. Type references are resolved on use
- * (method() below, Type.setup on first encode/decode, json.ts field.resolve()).
+ * (json.ts and stream.ts field.resolve()).
  */
 type JsonDef = { fields?: Record<string, { type: string; keyType?: string }>; values?: unknown; methods?: Record<string, { requestType: string; responseType: string }>; nested?: Record<string, JsonDef>; options?: unknown };
 
@@ -94,7 +94,20 @@ function closure(fullName: string, methodName?: string): string[] {
       queue.push(target);
     }
   }
-  return [...owners].filter((o) => !added.has(o)).sort();
+  return [...owners].sort();
+}
+
+/** A namespace JSON holding `owners` (top-level definitions), as protobufjs' fromJSON/addJSON take it. */
+function nestedJson(owners: string[], trim?: { service: string; method: string }): Record<string, JsonDef> {
+  const nested: Record<string, JsonDef> = {};
+  for (const owner of owners) {
+    const d = index().get(owner)!;
+    let ns = nested;
+    for (const seg of d.pkg) ns = (ns[seg] ??= { nested: {} }).nested!;
+    // A service cut down to the one method: its other methods' types are not in the closure.
+    ns[d.path[0]] = trim && owner === trim.service ? { ...d.json, methods: { [trim.method]: d.json.methods![trim.method] } } : d.json;
+  }
+  return nested;
 }
 
 function ensure(fullName: string, methodName?: string): protobuf.Root {
@@ -103,17 +116,10 @@ function ensure(fullName: string, methodName?: string): protobuf.Root {
     const pb = require('protobufjs') as typeof protobuf;
     root = new pb.Root();
   }
-  const missing = closure(fullName, methodName);
+  const missing = closure(fullName, methodName).filter((o) => !added.has(o));
   if (missing.length === 0) return root;
-  const nested: Record<string, JsonDef> = {};
-  for (const owner of missing) {
-    const d = index().get(owner)!;
-    let ns = nested;
-    for (const seg of d.pkg) ns = (ns[seg] ??= { nested: {} }).nested!;
-    ns[d.path[0]] = d.json;
-    added.add(owner);
-  }
-  root.addJSON(nested as Parameters<protobuf.Root['addJSON']>[0]);
+  for (const owner of missing) added.add(owner);
+  root.addJSON(nestedJson(missing) as unknown as Parameters<protobuf.Root['addJSON']>[0]);
   (root as unknown as { _resolveFeaturesRecursive(edition: unknown): void })._resolveFeaturesRecursive((root as unknown as { _edition: unknown })._edition);
   return root;
 }
@@ -139,31 +145,24 @@ export const DECODE_OPTIONS: protobuf.IConversionOptions = {
   oneofs: false,
 };
 
-export interface MethodInfo {
-  path: string;
-  requestType: protobuf.Type;
-  responseType: protobuf.Type;
-  serverStreaming: boolean;
-}
+const definitions = new Map<string, MethodDefinition<object, unknown>>();
 
-const methodCache = new Map<string, MethodInfo>();
-
-/** Looks up `pkg.Service/Method`, e.g. `runtime.v1.RuntimeService/Version`. */
-export function method(service: string, name: string): MethodInfo {
+/**
+ * proto-loader's definition of `pkg.Service/Method` (path, serializers, the
+ * DECODE_OPTIONS deserializer), e.g. `runtime.v1.RuntimeService/Version`.
+ * Made from that method's closure only, once per method: proto-loader turns
+ * every type it is given into descriptors, and a command calls a handful of
+ * the ~200 messages' methods.
+ */
+export function methodDefinition(service: string, name: string): MethodDefinition<object, unknown> {
   const key = `${service}/${name}`;
-  let info = methodCache.get(key);
-  if (!info) {
-    const svc = ensure(service, name).lookupService(service);
-    const m = svc.methods[name];
-    if (!m) throw new Error(`unknown method ${key}`);
-    m.resolve();
-    info = {
-      path: `/${service}/${name}`,
-      requestType: m.resolvedRequestType!,
-      responseType: m.resolvedResponseType!,
-      serverStreaming: !!m.responseStream,
-    };
-    methodCache.set(key, info);
-  }
-  return info;
+  let def = definitions.get(key);
+  if (def) return def;
+  const svc = index().get(service);
+  if (!svc?.json.methods || !Object.prototype.hasOwnProperty.call(svc.json.methods, name)) throw new Error(`unknown method ${key}`);
+  const loader = require('@grpc/proto-loader') as typeof import('@grpc/proto-loader');
+  const pkg = loader.fromJSON({ nested: nestedJson(closure(service, name), { service, method: name }) } as unknown as Parameters<typeof loader.fromJSON>[0], DECODE_OPTIONS as Options);
+  def = (pkg[service] as ServiceDefinition)[name] as MethodDefinition<object, unknown>;
+  definitions.set(key, def);
+  return def;
 }

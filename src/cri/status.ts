@@ -1,23 +1,6 @@
 /**
- * gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html).
- * A TypeScript enum, so `status[code]` gives the name too.
+ * gRPC status codes: grpc-js's own enum (`status[code]` gives the name too),
+ * from its small constants module, so that code which only names a status
+ * (errors.ts, endpoint detection) does not evaluate the whole of grpc-js.
  */
-export enum status {
-  OK = 0,
-  CANCELLED = 1,
-  UNKNOWN = 2,
-  INVALID_ARGUMENT = 3,
-  DEADLINE_EXCEEDED = 4,
-  NOT_FOUND = 5,
-  ALREADY_EXISTS = 6,
-  PERMISSION_DENIED = 7,
-  RESOURCE_EXHAUSTED = 8,
-  FAILED_PRECONDITION = 9,
-  ABORTED = 10,
-  OUT_OF_RANGE = 11,
-  UNIMPLEMENTED = 12,
-  INTERNAL = 13,
-  UNAVAILABLE = 14,
-  DATA_LOSS = 15,
-  UNAUTHENTICATED = 16,
-}
+export { Status as status } from '@grpc/grpc-js/build/src/constants';

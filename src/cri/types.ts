@@ -1,120 +1,28 @@
 /**
- * Shapes of decoded CRI messages as this code base sees them (see DECODE_OPTIONS):
- * camelCase names, int64 as decimal strings, enums as their names, unset
- * messages as null. Only the fields tcrictl reads are typed; the renderer
- * walks the schema, not these interfaces.
+ * Decoded CRI messages as this code base sees them: the `__Output` types
+ * proto-loader's generator writes from proto/ (scripts/build.js), for the
+ * decoding options of proto.ts (DECODE_OPTIONS): camelCase names, int64 as
+ * decimal strings, enums as their names, every field present, unset
+ * messages as null. Requests take the permissive input types.
  */
+import type { ContainerFilter as ContainerFilterIn } from './generated/types/runtime/v1/ContainerFilter';
+import type { PodSandboxFilter as PodSandboxFilterIn } from './generated/types/runtime/v1/PodSandboxFilter';
+
+export type { Container__Output as Container } from './generated/types/runtime/v1/Container';
+export type { ContainerMetadata__Output as ContainerMetadata } from './generated/types/runtime/v1/ContainerMetadata';
+export type { ContainerState__Output as ContainerState } from './generated/types/runtime/v1/ContainerState';
+export type { ContainerStatus__Output as ContainerStatus } from './generated/types/runtime/v1/ContainerStatus';
+export type { Image__Output as Image } from './generated/types/runtime/v1/Image';
+export type { ImageSpec__Output as ImageSpec } from './generated/types/runtime/v1/ImageSpec';
+export type { PodSandbox__Output as PodSandbox } from './generated/types/runtime/v1/PodSandbox';
+export type { PodSandboxMetadata__Output as PodSandboxMetadata } from './generated/types/runtime/v1/PodSandboxMetadata';
+export type { PodSandboxState__Output as PodSandboxState } from './generated/types/runtime/v1/PodSandboxState';
+export type { PodSandboxStatus__Output as PodSandboxStatus } from './generated/types/runtime/v1/PodSandboxStatus';
+export type { RuntimeCondition__Output as RuntimeCondition } from './generated/types/runtime/v1/RuntimeCondition';
+export type { StatusResponse__Output as StatusResponse } from './generated/types/runtime/v1/StatusResponse';
+export type { VersionResponse__Output as VersionResponse } from './generated/types/runtime/v1/VersionResponse';
+export type { ContainerEventResponse__Output as ContainerEventResponse } from './generated/types/runtime/v1/ContainerEventResponse';
+
 export type Labels = Record<string, string>;
-
-export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
-export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
-
-export interface ImageSpec {
-  image: string;
-  annotations: Labels;
-  userSpecifiedImage?: string;
-}
-
-export interface ContainerMetadata {
-  name: string;
-  attempt: number;
-}
-
-export interface Container {
-  id: string;
-  podSandboxId: string;
-  metadata: ContainerMetadata | null;
-  image: ImageSpec | null;
-  imageRef: string;
-  state: ContainerState;
-  createdAt: string;
-  labels: Labels;
-  annotations: Labels;
-  imageId?: string;
-}
-
-export interface ContainerStatus {
-  id: string;
-  metadata: ContainerMetadata | null;
-  state: ContainerState;
-  createdAt: string;
-  startedAt: string;
-  finishedAt: string;
-  exitCode: number;
-  image: ImageSpec | null;
-  imageRef: string;
-  reason: string;
-  message: string;
-  labels: Labels;
-  annotations: Labels;
-  logPath: string;
-}
-
-export interface PodSandboxMetadata {
-  name: string;
-  uid: string;
-  namespace: string;
-  attempt: number;
-}
-
-export interface PodSandbox {
-  id: string;
-  metadata: PodSandboxMetadata | null;
-  state: PodSandboxState;
-  createdAt: string;
-  labels: Labels;
-  annotations: Labels;
-  runtimeHandler: string;
-}
-
-export interface PodSandboxStatus {
-  id: string;
-  metadata: PodSandboxMetadata | null;
-  state: PodSandboxState;
-  createdAt: string;
-  labels: Labels;
-  annotations: Labels;
-  runtimeHandler: string;
-}
-
-export interface Image {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  size: string;
-  uid: { value: string } | null;
-  username: string;
-  pinned: boolean;
-}
-
-export interface VersionResponse {
-  version: string;
-  runtimeName: string;
-  runtimeVersion: string;
-  runtimeApiVersion: string;
-}
-
-export interface RuntimeCondition {
-  type: string;
-  status: boolean;
-  reason: string;
-  message: string;
-}
-
-export interface StatusResponse {
-  status: { conditions: RuntimeCondition[] } | null;
-  info: Record<string, string>;
-}
-
-export interface ContainerFilter {
-  id?: string;
-  state?: { state: ContainerState } | null;
-  podSandboxId?: string;
-  labelSelector?: Labels;
-}
-
-export interface PodSandboxFilter {
-  id?: string;
-  state?: { state: PodSandboxState } | null;
-  labelSelector?: Labels;
-}
+export type ContainerFilter = ContainerFilterIn;
+export type PodSandboxFilter = PodSandboxFilterIn;

@@ -1,17 +1,15 @@
 /**
- * Big lists (ps -a on a busy node: 20,000 containers) rendered piece by
- * piece: the whole document never exists as one string, one Buffer or one
- * converted object graph, and each message is written straight from the
- * decoded object: by a writer generated at build time for the response types
- * (src/cri/generated/json-writers.ts), else by one planned once per message
- * type here. The text is byte for byte what render.ts (toProtoJson +
- * JSON.stringify(…, null, 2)) makes, except that map keys are always in
- * sorted string order (as Go prints them), where a JS object would put
- * integer-like keys ("10") first.
+ * crictl's JSON of a decoded message, written straight from the decoded
+ * object by a writer planned once per message type from the schema (field
+ * order, maps, repeated and message fields). Big lists (ps -a on a busy node:
+ * 20,000 containers) are written piece by piece: the whole document never
+ * exists as one string or one converted object graph. The text is byte for
+ * byte what render.ts (toProtoJson + JSON.stringify(…, null, 2)) would make,
+ * except that map keys are always in sorted string order (as Go prints them),
+ * where a JS object would put integer-like keys ("10") first.
  */
 import type * as protobuf from 'protobufjs';
 import { stdoutClosed } from '../cli/lifecycle';
-import { JSON_WRITERS, LIST_FIELDS } from '../cri/generated/json-writers';
 import { messageType } from '../cri/proto';
 import { renderMessage } from './render';
 
@@ -116,25 +114,13 @@ function writeMessage(plan: Plan, value: unknown, ind: string): string {
 
 type Writer = (value: unknown, ind: string) => string;
 
-/**
- * The writer of `type`: the build-time generated one when the build made one
- * (src/cri/generated/json-writers.ts: the same output, with named property
- * loads, much faster), else the plan-driven writer above.
- */
 function writerOf(type: protobuf.Type): Writer {
-  const name = type.fullName.replace(/^\./, '');
-  if (Object.prototype.hasOwnProperty.call(JSON_WRITERS, name)) return JSON_WRITERS[name];
   const plan = planOf(type);
   return (value, ind) => writeMessage(plan, value, ind);
 }
 
-/** One decoded message as render.ts would print it (used by the tests to compare). */
+/** One decoded message as crictl prints it with -o json (render.ts). */
 export function messageJson(typeName: string, msg: unknown): string {
-  return writerOf(messageType(typeName))(msg, '');
-}
-
-/** messageJson with the plan-driven writer only (the tests compare it with the generated one). */
-export function planMessageJson(typeName: string, msg: unknown): string {
   return writeMessage(planOf(messageType(typeName)), msg, '');
 }
 
@@ -166,9 +152,6 @@ export function* jsonListChunks(listType: string, field: string, items: readonly
 
 /** The element writer of a list message whose only field is `field`, repeated; else undefined. */
 function listWriter(listType: string, field: string): Writer | undefined {
-  // Generated for the list responses tcrictl decodes: no schema (protobufjs reflection) at run time.
-  const known = Object.prototype.hasOwnProperty.call(LIST_FIELDS, listType) ? LIST_FIELDS[listType] : undefined;
-  if (known) return known.field === field ? known.write : undefined;
   const type = messageType(listType);
   const f = type.fields[field];
   if (!f || type.fieldsArray.length !== 1 || !f.repeated || f.map) return undefined;
