@@ -127,6 +127,11 @@ export class HostileConn {
     for (const w of [...this.waiters]) w();
   }
 
+  /** The room the client gave for DATA on `stream` right now (stream and connection windows). */
+  room(stream: number): number {
+    return Math.min(this.connWindow, this.window(stream));
+  }
+
   private window(stream: number): number {
     return this.streamWindows.get(stream) ?? this.initialStreamWindow;
   }

@@ -3,8 +3,8 @@
  * fuzz test's server): what comes before the first HEADERS frame at once,
  * the rest once the client's request is in, DATA frames within the client's
  * windows (waiting at most WINDOW_WAIT_MS for one, then sending anyway),
- * then it closes its side, so a client waiting for more sees the end at once
- * instead of its deadline.
+ * then it closes the connection, so a client waiting for more sees the end at
+ * once instead of its deadline.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -15,6 +15,8 @@ import { encodeFrame, parseFrames, T } from './h2-frames';
 
 const WINDOW_WAIT_MS = 250;
 const REQUEST_WAIT_MS = 500;
+const CLOSE_AFTER_MS = 50;
+const MAX_CONNECTION_MS = 1500;
 
 export interface ReplayServer {
   endpoint: string;
@@ -37,7 +39,11 @@ async function replay(c: HostileConn, bytes: Buffer): Promise<void> {
     if (!(await c.send(encodeFrame(f)))) return;
   }
   if (rest.length) await c.send(Buffer.from(rest));
+  // Half-closing is not enough for every client to give up on an unfinished
+  // stream: after a moment for the client to read, the connection goes.
   c.socket.end();
+  await c.sleep(CLOSE_AFTER_MS);
+  c.socket.destroy();
 }
 
 export async function startReplay(): Promise<ReplayServer> {
@@ -59,6 +65,8 @@ export async function startReplay(): Promise<ReplayServer> {
     conns.add(sock);
     sock.on('close', () => conns.delete(sock));
     const c = new HostileConn(sock, () => stopped);
+    // A connection the client neither reads nor closes (a failed dial grpc-js abandoned) goes anyway.
+    setTimeout(() => sock.destroy(), MAX_CONNECTION_MS).unref();
     replay(c, handle.next).catch(() => sock.destroy());
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
