@@ -3,7 +3,7 @@
 # letting the package scripts start (and leave running) the system's containerd or registry.
 set -euo pipefail
 
-packages=(containerd runc containernetworking-plugins busybox-static skopeo docker-registry util-linux mount git zsh)
+packages=(containerd runc containernetworking-plugins busybox-static skopeo docker-registry util-linux mount git zsh time strace)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

@@ -3,15 +3,21 @@
  *
  * Commands throw; `bin/run.js` calls `reportError`, which prints and sets
  * `process.exitCode`. Nothing else in the code base decides an exit code or
- * calls `process.exit`.
+ * calls `process.exit` (but lifecycle.ts's backstop, which ends a command
+ * still running 1 s after Ctrl-C with the code chosen here).
+ *
+ * Every message is escaped on its way to the terminal (safeCell: controls and
+ * Unicode format characters), and what a server says is cut to
+ * MAX_SERVER_TEXT characters with a note.
  */
 import * as fs from 'node:fs';
 import { InputError } from '../cri/input-error';
 import { status as GrpcStatus } from '../cri/status';
 import { formatGoDuration } from './duration';
 import { errnoKind } from './errno';
-import { stdoutClosed } from './lifecycle';
+import { signalExitCode, stdoutClosed, userSignal } from './lifecycle';
 import { suggest } from './suggest';
+import { safeCell } from '../output/format';
 
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
@@ -100,6 +106,19 @@ export function rpcFailure(err: GrpcLikeError, method: string): { code: number; 
 
 const DIAGNOSE_HINT = "run 'tcrictl diagnose' for a full check";
 
+/** A server's error message longer than this is cut (a 10 MB grpc-message is not a message). */
+export const MAX_SERVER_TEXT = 500;
+
+/** Text a server sent, made safe for one line of a terminal: escaped, and cut with a note. */
+export function serverText(text: string): string {
+  const chars = Array.from(text);
+  if (chars.length <= MAX_SERVER_TEXT) return safeCell(text);
+  return `${safeCell(chars.slice(0, MAX_SERVER_TEXT).join(''))}… (${chars.length - MAX_SERVER_TEXT} more characters cut)`;
+}
+
+/** Codes that say the exchange itself broke (or that no code came at all): name the endpoint and the call. */
+const BROKEN_EXCHANGE = new Set<unknown>([GrpcStatus.UNKNOWN, GrpcStatus.INTERNAL, GrpcStatus.DATA_LOSS]);
+
 function existsButNotSocket(p: string): boolean {
   try {
     return !fs.statSync(p).isSocket();
@@ -137,7 +156,7 @@ export interface RpcContext {
 
 /** Turns a gRPC error into a CliError with a message a node operator can act on. */
 export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliError {
-  const details = err.details ?? err.message;
+  const details = serverText(err.details ?? err.message);
   const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
   const socket = ctx.endpoint?.replace(/^unix:\/\//, '') ?? 'the socket';
   switch (err.code) {
@@ -164,13 +183,20 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
       return new CliError(`the runtime${where} does not implement ${ctx.method ?? 'this call'}: ${details}`, {
         hint: 'this runtime version does not support the command',
       });
-    case GrpcStatus.CANCELLED:
-      // 130 is the user's own Ctrl-C; a runtime that cancels the call is a runtime error.
-      if (err.interrupted) return new CliError('interrupted', { exitCode: EXIT_INTERRUPTED });
-      return new CliError(`the runtime${where} cancelled ${ctx.method ?? 'the call'}: ${details}`, { hint: DIAGNOSE_HINT });
+    case GrpcStatus.CANCELLED: {
+      // 130 (143) is the user's own Ctrl-C (SIGTERM); a runtime that cancels the call is a runtime error.
+      const sig = userSignal();
+      if (sig || err.interrupted) return new CliError('interrupted', { exitCode: sig ? signalExitCode(sig) : EXIT_INTERRUPTED });
+      return new CliError(`the runtime${where} cancelled ${ctx.method ?? 'the call'}: ${details || 'no reason given'}`, { hint: DIAGNOSE_HINT });
+    }
     case GrpcStatus.RESOURCE_EXHAUSTED:
-      return new CliError(`the runtime's answer was too large or it refused the request: ${details}`);
+      return new CliError(`the runtime's answer${where} was too large or it refused the request: ${details}`);
     default: {
+      // A status without words, or one that says the exchange broke: which runtime, which call.
+      if (!details || BROKEN_EXCHANGE.has(err.code) || typeof err.code !== 'number' || !(err.code in GrpcStatus)) {
+        const what = ctx.method ? `${ctx.method} ` : '';
+        return new CliError(`the runtime${where} failed ${what}(${GrpcStatus[err.code as number] ?? `status ${safeCell(String(err.code))}`}): ${details || 'no details'}`, { hint: DIAGNOSE_HINT });
+      }
       // containerd's words for exec/attach on a stopped container name no next step.
       const state = /container is in (CONTAINER_\w+) state/.exec(details)?.[1];
       if (state && state !== 'CONTAINER_RUNNING') {
@@ -234,10 +260,19 @@ function isQuietStop(err: unknown): boolean {
   return stdoutClosed() && (err instanceof Error) && ((err as GrpcLikeError).interrupted === true || (err as NodeJS.ErrnoException).code === 'EPIPE' || err.message === 'interrupted');
 }
 
+/** After a command returned: the user's SIGINT/SIGTERM still decides the exit code (130/143). */
+export function settleExitCode(): void {
+  const sig = userSignal();
+  if (sig) process.exitCode = signalExitCode(sig);
+}
+
 /** Print one line (plus an optional hint line) and set the exit code. */
 export function reportError(err: unknown, ctx: ReportContext = {}): void {
   const out = ctx.err ?? process.stderr;
   if (isQuietStop(err)) return;
+  const sig = userSignal();
+  // Whatever a command threw once the user interrupted it (a cancelled call, an aborted read) is that interruption.
+  if (sig && !(err instanceof ExitCode)) err = new CliError('interrupted', { exitCode: signalExitCode(sig) });
   if (err instanceof ItemFailures) {
     const codes = new Set<number>();
     for (const f of err.failures) {
@@ -259,8 +294,9 @@ export function reportError(err: unknown, ctx: ReportContext = {}): void {
   else if (err instanceof Error && oclifExit(err) !== undefined) cli = fromParseError(err, ctx);
   else if (err instanceof Error) cli = new CliError(err.message);
   else cli = new CliError(String(err));
-  const lines = [`tcrictl: ${cli.message}`];
-  if (cli.hint) lines.push(`  hint: ${cli.hint}`);
+  // Per line: some messages are lists on purpose (endpoint candidates, ambiguous names).
+  const lines = [`tcrictl: ${cli.message.split('\n').map(safeCell).join('\n')}`];
+  if (cli.hint) lines.push(`  hint: ${safeCell(cli.hint)}`);
   if (ctx.debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
   out.write(lines.join('\n') + '\n');
   process.exitCode = cli.exitCode;

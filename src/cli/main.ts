@@ -6,7 +6,7 @@
  */
 import type { Interfaces } from '@oclif/core';
 import { reorderGlobalFlags } from './argv';
-import { reportError } from './errors';
+import { reportError, settleExitCode } from './errors';
 import { ioStreams } from './io';
 import type { Embedded } from './oclif-runtime';
 import { protectExecTail } from '../streaming/exec-argv';
@@ -60,6 +60,7 @@ export async function main(rawArgv: string[], e: Embedded): Promise<void> {
     } finally {
       process.removeListener('exit', endedUnfinished);
     }
+    settleExitCode();
   } catch (err) {
     const flags = id === undefined ? [] : Object.keys(e.manifest.commands[id].flags);
     reportError(err, { debug: argv.includes('-D') || argv.includes('--debug'), command: id, flags, err: ioStreams().err });

@@ -1,5 +1,6 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
+import { safeCell } from '../output/format';
 import { renderMessage, type OutputFormat } from '../output/render';
 
 export default class Version extends BaseCommand<typeof Version> {
@@ -17,9 +18,8 @@ export default class Version extends BaseCommand<typeof Version> {
       this.print(renderMessage('runtime.v1.VersionResponse', v, format));
       return;
     }
-    // crictl uses fmt.Println("Version: ", x): two spaces after the colon.
-    this.print(
-      [`Version:  ${v.version}`, `RuntimeName:  ${v.runtimeName}`, `RuntimeVersion:  ${v.runtimeVersion}`, `RuntimeApiVersion:  ${v.runtimeApiVersion}`].join('\n'),
-    );
+    // crictl uses fmt.Println("Version: ", x): two spaces after the colon. The runtime's words, escaped.
+    const lines: Array<[string, string]> = [['Version', v.version], ['RuntimeName', v.runtimeName], ['RuntimeVersion', v.runtimeVersion], ['RuntimeApiVersion', v.runtimeApiVersion]];
+    this.print(lines.map(([k, x]) => `${k}:  ${safeCell(x)}`).join('\n'));
   }
 }

@@ -2,9 +2,12 @@
  * crictl's config file (/etc/crictl.yaml): the same keys, the same meaning
  * (`timeout` in whole seconds), so one file serves both tools.
  */
-import * as fs from 'node:fs';
 import { unreadableBecause } from '../cli/errno';
 import { UsageError } from '../cli/errors';
+import { FileRefused, readRegularFileSync } from '../cli/regular-file';
+
+/** crictl.yaml holds a handful of keys: anything near this size is not one. */
+export const MAX_CONFIG_BYTES = 1 << 20;
 
 export interface CrictlConfig {
   runtimeEndpoint?: string;
@@ -71,11 +74,11 @@ export interface LoadedConfig {
 export function loadCrictlConfig(file: string, explicit: boolean): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, MAX_CONFIG_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!explicit && code === 'ENOENT') return { config: {} };
-    const why = unreadableBecause(err);
+    const why = err instanceof FileRefused ? err.why : unreadableBecause(err);
     if (explicit) throw new UsageError(`config file ${file} ${why}`, 'fix the -c/--config path or CRI_CONFIG_FILE');
     return { config: {}, warning: `ignoring ${file}: it ${why}` };
   }

@@ -6,6 +6,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { rpcFailure } from '../cli/errors';
+import { guardTruncatedMessages } from './grpc-guard';
 import { methodDefinition } from './proto';
 import { status } from './status';
 import type * as T from './types';
@@ -53,7 +54,10 @@ export function socketPathOf(endpoint: string): string {
 
 /** grpc-js is ~1 MB: evaluated by the first call, never by --help or a usage error. */
 let grpcJs: typeof grpc | undefined;
-const load = (): typeof grpc => (grpcJs ??= require('@grpc/grpc-js') as typeof grpc);
+const load = (): typeof grpc => {
+  if (!grpcJs) guardTruncatedMessages();
+  return (grpcJs ??= require('@grpc/grpc-js') as typeof grpc);
+};
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,

@@ -14,7 +14,8 @@
  * waited for: reading repeats at once while data keeps coming.
  */
 import * as fs from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../cli/regular-file';
 import * as path from 'node:path';
 import type { LogReader } from './reader';
 
@@ -84,9 +85,9 @@ class Waker {
 async function openFile(p: string): Promise<OpenFile | undefined> {
   let fh: FileHandle;
   try {
-    fh = await open(p, 'r');
+    fh = await openRegularFile(p);
   } catch {
-    return undefined; // between rename and reopen; try again later
+    return undefined; // between rename and reopen (or not a log file yet); try again later
   }
   const st = await fh.stat();
   return { fh, pos: 0, ino: st.ino, dev: st.dev };

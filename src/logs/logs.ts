@@ -4,10 +4,11 @@
  * says when the container stops; everything about the file is here.
  */
 import { fstatSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { errnoKind } from '../cli/errno';
 import { CliError } from '../cli/errors';
 import { ioStreams } from '../cli/io';
+import { FileRefused, openRegularFile } from '../cli/regular-file';
 import { followLog } from './follow';
 import { LogPrinter, type PrintOptions } from './printer';
 import { LogReader } from './reader';
@@ -39,6 +40,8 @@ export interface LogsResult {
 const SNIFF_BYTES = 64 * 1024;
 
 function openError(file: string, err: NodeJS.ErrnoException): CliError {
+  // A FIFO, /dev/zero or a socket would block or never end: refused by what it is.
+  if (err instanceof FileRefused) return new CliError(`log path ${err.message}`, { hint: "check the path with 'tcrictl inspect <container> | jq -r .status.logPath'" });
   switch (errnoKind(err.code)) {
     case 'missing':
       return new CliError(`log file ${file} does not exist`, {
@@ -80,16 +83,14 @@ async function checkFormat(fh: FileHandle, file: string, size: number): Promise<
 export async function printLogs(o: LogsOptions): Promise<LogsResult> {
   let fh: FileHandle;
   try {
-    fh = await open(o.path, 'r');
+    fh = await openRegularFile(o.path);
   } catch (err) {
     throw openError(o.path, err as NodeJS.ErrnoException);
   }
   try {
     let size: number;
     try {
-      const st = await fh.stat();
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      size = st.size;
+      size = (await fh.stat()).size;
       await checkFormat(fh, o.path, size);
     } catch (err) {
       if (err instanceof CliError) throw err;

@@ -106,13 +106,21 @@ export function humanSize(bytes: number, precision = 3): string {
 }
 
 /**
- * Names, labels and annotations come from workloads: a name must not be able
- * to move the cursor or rewrite the screen. Control characters become \xNN.
+ * The one escaping function for text on its way to a terminal: names,
+ * labels, annotations, image tags and server messages come from workloads or
+ * runtimes, and must not be able to move the cursor, rewrite the screen, set
+ * the window title or reorder the text. Every control character (Cc), every
+ * Unicode format character (Cf: bidi marks and overrides, U+200E, U+200F,
+ * U+061C, U+FEFF, …), lone surrogates and the line/paragraph separators
+ * become \xNN or \u{…}; the rest is shown as it is. JSON and YAML output do
+ * not use this (they carry the exact text).
  */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+
 export function safeCell(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return text.replace(UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }

@@ -111,7 +111,6 @@ export function makeStaleSocket(socket: string): void {
 /** A line of a stack trace, which a user-facing error must never contain. */
 export const STACK_LINE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
 
-/** C0/C1 controls and bidi overrides: what must never reach a terminal raw. */
-// eslint-disable-next-line no-control-regex
-export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Controls (but tab and newline, which tables use) and Unicode format characters (Cf: bidi, U+200E, U+FEFF, …): what must never reach a terminal raw. */
+export const RAW_CONTROL = /(?![\t\n])[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 

@@ -150,6 +150,8 @@ export const HOSTILE = {
   newline: 'line1\nline2',
   clear: 'a\x1b[2J\x1b[Hb',
   del: 'tab\there\x7fdel\x9bcsi',
+  // Unicode format characters (category Cf): invisible, yet they reorder or hide text.
+  format: 'lrm\u200Erlm\u200Falm\u061Cbom\uFEFFiso\u2066x\u2069zw\u200Btag\u{E0041}',
 } as const;
 
 /** One pod and one container per hostile string, the string in the name, a label and an annotation. */
