@@ -134,7 +134,8 @@ class TcrictlHelp extends Help {
     this.log(this.section('NAME', `${this.config.bin} - client for CRI`));
     this.log('');
     await super.showRootHelp();
-    const globals = this.config.commands.find((c) => Object.values(c.flags).some((f) => f.helpGroup === 'GLOBAL'));
+    // Commands that reuse -i/-t (attach, exec, logs) drop those letters: take a command that keeps them all.
+    const globals = this.config.findCommand('version') ?? this.config.commands.find((c) => Object.values(c.flags).some((f) => f.helpGroup === 'GLOBAL'));
     const rows: Array<[string, string]> = Object.values(globals?.flags ?? {})
       .filter((f) => f.helpGroup === 'GLOBAL')
       .map((f) => [`${f.char ? `-${f.char}, ` : '    '}--${f.name}${f.type === 'option' ? '=<value>' : ''}`, `${f.env ? `[env: ${f.env}] ` : ''}${f.summary ?? ''}`]);
