@@ -102,7 +102,7 @@ describe('tcrictl stats and statsp (containerd)', () => {
     assert.ok(json.stats[0].linux.containers.length >= 2);
   });
 
-  it('-w piped: one block per interval with no escape codes; Ctrl-C ends it with 0', async () => {
+  it('-w piped: one block per interval with no escape codes; Ctrl-C ends it with 130 (the user pressed it)', async () => {
     let out = '';
     const r = await runCli(['stats', '-w', 'busy', '-r', ctd.endpoint], {
       onSpawn: (child) =>
@@ -112,7 +112,7 @@ describe('tcrictl stats and statsp (containerd)', () => {
         }),
     });
     assert.equal(r.hung, false);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 130, r.stderr);
     assert.doesNotMatch(r.stdout, /\x1b/);
     const blocks = r.stdout.split('\n\n').filter(Boolean);
     assert.ok(blocks.length >= 2);

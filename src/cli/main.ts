@@ -8,6 +8,7 @@ import type { Interfaces } from '@oclif/core';
 import { reorderGlobalFlags } from './argv';
 import { reportError, settleExitCode } from './errors';
 import { ioStreams } from './io';
+import { stdoutClosed, userSignal } from './lifecycle';
 import type { Embedded } from './oclif-runtime';
 import { protectExecTail } from '../streaming/exec-argv';
 
@@ -44,6 +45,8 @@ function oclifRuntime(): typeof import('./oclif-runtime') {
  * never came): without this, that bug ends with exit 0 as if all was done.
  */
 function endedUnfinished(): void {
+  // A closed stdout or the user's signal ends a command where it stands: that is not this bug.
+  if (stdoutClosed() || userSignal()) return;
   process.stderr.write('tcrictl: internal error: the command ended before it finished; its output may be incomplete\n');
   process.exitCode = 1;
 }
