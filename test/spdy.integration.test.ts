@@ -82,6 +82,29 @@ describe('SPDY exec/attach client', () => {
     ]);
   });
 
+  it('sends no stdin until the server has accepted every stream (a server that reads in order would never see the last SYN_STREAM)', async () => {
+    let earlyStdin = -1;
+    srv.scripts.set('/slow-reply', (peer) => {
+      peer.beforeReply = async (s) => {
+        if (s.headers.streamtype !== 'stderr') return;
+        await new Promise((r) => setTimeout(r, 100));
+        earlyStdin = peer.frames.filter((f) => f.kind === 'data' && f.streamId === 3).length;
+      };
+      whenStreams(peer, 4, (t) => {
+        t.stdin.onEnd = () => {
+          peer.write(t.stdout.id, Buffer.concat(t.stdin.data));
+          finishWith(peer, SUCCESS);
+        };
+      });
+    });
+    const stdin = new PassThrough();
+    stdin.end('early bytes');
+    const out = new Sink();
+    assert.deepEqual(await runSpdyCommand({ url: `${srv.base}/slow-reply`, stdin, stdout: out, stderr: new Sink() }), { exitCode: 0 });
+    assert.equal(earlyStdin, 0, 'stdin data reached the server before it accepted the stderr stream');
+    assert.equal(out.data, 'early bytes');
+  });
+
   it('with a terminal: no stderr stream, a resize stream with the size as JSON lines; exit code passed through', async () => {
     let resize = '';
     srv.scripts.set('/tty', (peer) =>

@@ -66,8 +66,10 @@ function pump(session: SpdySession, o: SpdyCommandOptions): Promise<ExecOutcome>
     // Streams in client-go's order; the server waits for exactly this set.
     const error = session.open({ streamType: 'error' });
     const stdin = o.stdin ? session.open({ streamType: 'stdin' }) : undefined;
-    const outputs = [copyOut(session, session.open({ streamType: 'stdout' }), o.stdout)];
-    if (!o.terminal) outputs.push(copyOut(session, session.open({ streamType: 'stderr' }), o.stderr));
+    const stdout = session.open({ streamType: 'stdout' });
+    const stderr = o.terminal ? undefined : session.open({ streamType: 'stderr' });
+    const outputs = [copyOut(session, stdout, o.stdout)];
+    if (stderr) outputs.push(copyOut(session, stderr, o.stderr));
     const resize = o.terminal ? session.open({ streamType: 'resize' }) : undefined;
 
     let status = '';
@@ -83,7 +85,11 @@ function pump(session: SpdySession, o: SpdyCommandOptions): Promise<ExecOutcome>
       if (status) finish(undefined, parseStatus(status));
     });
 
-    const streams = [error, stdin, resize].filter((s): s is SpdyStream => s !== undefined);
+    // Stdin waits until every stream is accepted, as client-go's does: the
+    // server reads frames in order and blocks on stdin data until its handler
+    // has all the streams, so a SYN_STREAM queued behind stdin data would
+    // never be read (seen: a 3 MB exec -i hung on a loaded machine).
+    const streams = [error, stdin, stdout, stderr, resize].filter((s): s is SpdyStream => s !== undefined);
     Promise.all(streams.map((s) => s.replied)).then(
       () => {
         if (resize) cleanups.push(sendSizes(resize, o.terminal!));

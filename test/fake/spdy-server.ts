@@ -30,6 +30,8 @@ export interface Peer {
   rst(id: number): void;
   /** Called when a stream arrives (after its SYN_REPLY was sent). */
   onStream?: (s: ServerStream) => void;
+  /** Awaited before a stream's SYN_REPLY is sent (a slow server); frames that arrive meanwhile wait too. */
+  beforeReply?: (s: ServerStream) => Promise<void>;
 }
 
 export type Script = (peer: Peer) => void;
@@ -139,6 +141,7 @@ function serve(socket: Socket, script: Script | undefined): void {
     const s: ServerStream = { id, headers: await inflateHeaders(f.payload.subarray(10)), data: [], ended: false };
     byId.set(id, s);
     peer.streams.push(s);
+    await peer.beforeReply?.(s);
     const idBytes = Buffer.alloc(4);
     idBytes.writeUInt32BE(id);
     socket.write(control(F.FrameType.SynReply, 0, Buffer.concat([idBytes, await encodeReply()])));
