@@ -184,6 +184,31 @@ describe('diagnose e2e: a healthy runtime', () => {
     assert.equal(run.stderr, '');
   });
 
+  it('never mixes daemons: with no --runtime-config, a broken /etc/containerd/config.toml of the host is not read for the daemon at -r', async () => {
+    const root = hostRoot();
+    // The host's default config is for some other containerd: CNI and runtimes that do not exist, and a syntax error.
+    const other = writeHostFile(root, 'etc/containerd/config.toml', [
+      'version = 2',
+      '[plugins."io.containerd.grpc.v1.cri".cni]',
+      '  bin_dir = "/nonexistent/cni/bin"',
+      '  conf_dir = "/nonexistent/cni/net.d"',
+      '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
+      '  runtime_type = "io.containerd.runc.v2"',
+      '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+      '  BinaryName = "/nonexistent/runc"',
+      'broken = = ',
+      '',
+    ].join('\n'));
+    const run = await runDiagnose(['-r', ctd().endpoint], root);
+    assert.ok(run.report, run.stderr);
+    assert.equal(run.code, 0, describeFindings(run.report));
+    assert.deepEqual(run.report.findings.filter((f) => f.severity !== 'info'), []);
+    for (const f of run.report.findings) assert.ok(!allText(f).includes(other), `${f.id} names the other daemon's config`);
+    const text = await runDiagnose(['-r', ctd().endpoint, '--verbose'], root, { json: false });
+    assert.ok(!text.stdout.includes(other), text.stdout);
+    assert.ok(text.stdout.includes(ctd().configPath), `the daemon's own --config is named:\n${text.stdout}`);
+  });
+
   it('-r to a missing socket while containerd answers on its own: wrong endpoint, not "restart containerd"', async () => {
     const root = hostRoot();
     const missing = path.join(emptyDir(), 'missing.sock');
