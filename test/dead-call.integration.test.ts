@@ -14,12 +14,12 @@ import { whenStranded } from '../src/cri/dead-call';
 import { status } from '../src/cri/status';
 import { startHostile } from './fake/hostile';
 
-/** Runs `call` (an expression using `conn`) in a child against `endpoint`; what it printed: `code details` or `ok`. */
-function inChild(endpoint: string, call: string): Promise<string> {
+/** Runs `call` (an expression using `rt`) in a child against `endpoint`; what it printed: `code details` or `ok`. */
+function inChild(endpoint: string, call: string, timeoutMs = 0): Promise<string> {
   const client = JSON.stringify(path.join(__dirname, '..', 'src', 'cri', 'client.js'));
   const script = `const { Connection, RuntimeClient } = require(${client});
     (async () => {
-      const conn = new Connection(${JSON.stringify(endpoint)}, 0);
+      const conn = new Connection(${JSON.stringify(endpoint)}, ${timeoutMs});
       const rt = new RuntimeClient(conn);
       try { await (${call}); process.stdout.write('ok'); } catch (e) { process.stdout.write(e.code + ' ' + e.details); }
       conn.close();
@@ -46,6 +46,16 @@ describe('a call stranded by a connection that went silent', () => {
       }
     });
   }
+
+  it('hpack-bad-trailers: a stream that got its answers fails at once, long before a 10-minute connect timeout', async () => {
+    const h = await startHostile('hpack-bad-trailers', { answer: Buffer.alloc(0), repeat: 2 });
+    try {
+      // Timed only by the child's 30 s safety net: a connect timer left running after the answers would hold it 10 minutes.
+      assert.equal(await inChild(h.endpoint, STREAM, 600_000), LOST);
+    } finally {
+      await h.stop();
+    }
+  });
 
   it('hpack-bad-huffman: a unary call without a deadline fails the same way', async () => {
     const h = await startHostile('hpack-bad-huffman', { answer: Buffer.alloc(0) });

@@ -157,19 +157,20 @@ export class Connection {
       const client = this.channel();
       const call = client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, req, {});
       let timedOut = false;
-      let answered = false;
-      call.once('metadata', () => (answered = true));
-      call.once('data', () => (answered = true));
       // A timer of our own, cleared when the stream ends (grpc-js's waitForReady keeps its
-      // deadline timer running, and the process alive, after the call failed).
+      // deadline timer running, and the process alive, after the call failed), or answers:
+      // left running, it would keep the loop busy and so delay dead-call.ts's sign of a
+      // connection that went silent mid-stream until the timeout.
       const timer =
         timeoutMs > 0
           ? setTimeout(() => {
-              if (answered || client.getChannel().getConnectivityState(false) === load().connectivityState.READY) return;
+              if (client.getChannel().getConnectivityState(false) === load().connectivityState.READY) return;
               timedOut = true;
               call.cancel();
             }, timeoutMs)
           : undefined;
+      call.once('metadata', () => clearTimeout(timer));
+      call.once('data', () => clearTimeout(timer));
       return { call, timedOut: () => timedOut, done: () => clearTimeout(timer) };
     };
     let current: grpc.ClientReadableStream<unknown> | undefined;
