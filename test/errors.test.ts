@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '../src/cri/status';
-import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure, type ReportContext } from '../src/cli/errors';
+import { CONNECTION_LOST, CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure, type ReportContext } from '../src/cli/errors';
 import { RpcError } from '../src/cri/client';
 import { InputError } from '../src/cri/input-error';
 import { STACK_LINE } from './fake/cli';
@@ -76,6 +76,13 @@ describe('fromGrpcError', () => {
   it('other unavailability keeps the details and points at diagnose', () => {
     const e = fromGrpcError({ name: 'E', message: '', code: status.UNAVAILABLE, details: 'Connection dropped' }, ctx);
     assert.match(e.message, /unavailable: Connection dropped/);
+    assert.match(e.hint ?? '', /tcrictl diagnose/);
+  });
+
+  it('a connection lost under an open call (client.ts): names the endpoint and the call, points at diagnose', () => {
+    const e = fromGrpcError(new RpcError(status.UNAVAILABLE, CONNECTION_LOST, EP, 'GetContainerEvents'), { endpoint: EP, method: 'GetContainerEvents' });
+    assert.equal(e.exitCode, 1);
+    assert.equal(e.message, `the connection to the runtime at ${EP} was lost during GetContainerEvents: nothing more could arrive on it (most likely the runtime broke the HTTP/2 protocol)`);
     assert.match(e.hint ?? '', /tcrictl diagnose/);
   });
 

@@ -106,6 +106,9 @@ export function rpcFailure(err: GrpcLikeError, method: string): { code: number; 
 
 const DIAGNOSE_HINT = "run 'tcrictl diagnose' for a full check";
 
+/** RpcError details for a call whose connection went silent for good (src/cri/dead-call.ts says when). */
+export const CONNECTION_LOST = 'connection lost';
+
 /** A server's error message longer than this is cut (a 10 MB grpc-message is not a message). */
 export const MAX_SERVER_TEXT = 500;
 
@@ -161,6 +164,9 @@ export function fromGrpcError(err: GrpcLikeError, ctx: RpcContext = {}): CliErro
   const socket = ctx.endpoint?.replace(/^unix:\/\//, '') ?? 'the socket';
   switch (err.code) {
     case GrpcStatus.UNAVAILABLE: {
+      if (err.details === CONNECTION_LOST) {
+        return new CliError(`the connection to the runtime${where} was lost during ${ctx.method ?? 'the call'}: nothing more could arrive on it (most likely the runtime broke the HTTP/2 protocol)`, { hint: DIAGNOSE_HINT });
+      }
       const dial = describeDialFailure(details, socket);
       if (dial) return new CliError(`cannot connect to the runtime${where}: ${dial.what}`, { hint: dial.hint });
       return new CliError(`the runtime${where} is unavailable: ${details}`, { hint: DIAGNOSE_HINT });

@@ -5,7 +5,8 @@
  * Nothing here prints; errors are RpcErrors, worded by errors.ts.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { rpcFailure } from '../cli/errors';
+import { CONNECTION_LOST, rpcFailure } from '../cli/errors';
+import { watchStranded } from './dead-call';
 import { guardTruncatedMessages } from './grpc-guard';
 import { methodDefinition } from './proto';
 import { status } from './status';
@@ -33,6 +34,11 @@ export class RpcError extends Error {
   ) {
     super(`${method}: ${details}`);
     this.name = 'RpcError';
+  }
+
+  /** The call's connection went silent for good: the event loop emptied with the call still open (dead-call.ts). */
+  static lost(endpoint: string, method: string): RpcError {
+    return new RpcError(status.UNAVAILABLE, CONNECTION_LOST, endpoint, method);
   }
 
   static interrupted(endpoint: string, method: string): RpcError {
@@ -112,19 +118,25 @@ export class Connection {
       let ok = false;
       const onAbort = () => call.cancel();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // A deadline ends a call on a connection gone silent (its timer keeps the loop alive);
+      // without one (PullImage without --pull-timeout) the call would wait for nothing.
+      const stranded = watchStranded(call);
       call.on('data', (msg: unknown) => {
         answers.push(msg);
         if (answers.length === 2) call.cancel();
       });
       call.on('error', (err) => {
         opts.signal?.removeEventListener('abort', onAbort);
-        if (answers.length > 1 && !opts.signal?.aborted) reject(new RpcError(status.INTERNAL, 'the server sent more than one response message', this.endpoint, name));
+        stranded.stop();
+        if (stranded.lost && !opts.signal?.aborted) reject(RpcError.lost(this.endpoint, name));
+        else if (answers.length > 1 && !opts.signal?.aborted) reject(new RpcError(status.INTERNAL, 'the server sent more than one response message', this.endpoint, name));
         else reject(this.failure(err, name, timeoutMs, opts.signal));
       });
       call.on('status', (s: grpc.StatusObject) => (ok = s.code === status.OK));
       // 'end' comes after every 'data' (an error ends the call with 'error' instead).
       call.on('end', () => {
         opts.signal?.removeEventListener('abort', onAbort);
+        stranded.stop();
         if (!ok) return;
         if (answers.length === 1) resolve(answers[0] as Res);
         else reject(new RpcError(status.INTERNAL, 'the server sent no response message', this.endpoint, name));
@@ -145,19 +157,20 @@ export class Connection {
       const client = this.channel();
       const call = client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, req, {});
       let timedOut = false;
-      let answered = false;
-      call.once('metadata', () => (answered = true));
-      call.once('data', () => (answered = true));
       // A timer of our own, cleared when the stream ends (grpc-js's waitForReady keeps its
-      // deadline timer running, and the process alive, after the call failed).
+      // deadline timer running, and the process alive, after the call failed), or answers:
+      // left running, it would keep the loop busy and so delay dead-call.ts's sign of a
+      // connection that went silent mid-stream until the timeout.
       const timer =
         timeoutMs > 0
           ? setTimeout(() => {
-              if (answered || client.getChannel().getConnectivityState(false) === load().connectivityState.READY) return;
+              if (client.getChannel().getConnectivityState(false) === load().connectivityState.READY) return;
               timedOut = true;
               call.cancel();
             }, timeoutMs)
           : undefined;
+      call.once('metadata', () => clearTimeout(timer));
+      call.once('data', () => clearTimeout(timer));
       return { call, timedOut: () => timedOut, done: () => clearTimeout(timer) };
     };
     let current: grpc.ClientReadableStream<unknown> | undefined;
@@ -175,12 +188,16 @@ export class Connection {
       const call = (current = opened.call);
       const onAbort = () => call.cancel();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // A stream has no deadline once connected: on a connection gone silent it would wait for nothing.
+      const stranded = watchStranded(call);
       try {
         for await (const msg of call) yield msg as Res;
       } catch (err) {
+        if (stranded.lost && !opts.signal?.aborted) throw RpcError.lost(endpoint, name);
         if (cancelled && !opts.signal?.aborted && !opened.timedOut()) return;
         throw failure(err, opened.timedOut());
       } finally {
+        stranded.stop();
         opened.done();
         opts.signal?.removeEventListener('abort', onAbort);
         call.cancel();

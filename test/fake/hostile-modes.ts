@@ -98,6 +98,8 @@ const MODES = {
   'hpack-huge-literal': { expect: 'error', describe: 'HPACK literal that declares 2 GiB', act: badHeaderBlock(Buffer.concat([Buffer.from([0]), hpackInt(0x7fffffff, 7), Buffer.from('x-huge')])) },
   'hpack-bad-huffman': { expect: 'error', describe: 'HPACK Huffman string holding EOS', act: badHeaderBlock(Buffer.concat([Buffer.from([0]), hpackString('x-h'), hpackInt(4, 7, 0x80), Buffer.from([0xff, 0xff, 0xff, 0xff])])) },
   'hpack-bad-index': { expect: 'error', describe: 'HPACK index 200 with an empty dynamic table', act: badHeaderBlock(hpackInt(200, 7, 0x80)) },
+  // Trailers nghttp2 cannot decode, after the whole answer: Node stops reading with the call open (src/cri/dead-call.ts).
+  'hpack-bad-trailers': { expect: 'error', describe: 'the whole answer, then trailers holding HPACK index 200', act: answerWith(message, (s) => frame(T.HEADERS, F.END_HEADERS | F.END_STREAM, s, hpackInt(200, 7, 0x80))) },
   'hpack-bomb': {
     expect: 'error',
     describe: 'HPACK bomb: a 4 KiB header indexed once, referenced 64 Mi times over CONTINUATION',

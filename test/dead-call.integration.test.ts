@@ -1,0 +1,89 @@
+/**
+ * Calls whose connection dies without a word (src/cri/dead-call.ts): after
+ * an HPACK error Node's HTTP/2 stops reading the socket and tells no one, so
+ * only the event loop emptying says the call is stranded. Each call runs in
+ * a child process (here the hostile server's own handles would keep the loop
+ * busy), without a deadline, so nothing but that sign can end it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { CONNECTION_LOST } from '../src/cli/errors';
+import { whenStranded } from '../src/cri/dead-call';
+import { status } from '../src/cri/status';
+import { startHostile } from './fake/hostile';
+
+/** Runs `call` (an expression using `rt`) in a child against `endpoint`; what it printed: `code details` or `ok`. */
+function inChild(endpoint: string, call: string, timeoutMs = 0): Promise<string> {
+  const client = JSON.stringify(path.join(__dirname, '..', 'src', 'cri', 'client.js'));
+  const script = `const { Connection, RuntimeClient } = require(${client});
+    (async () => {
+      const conn = new Connection(${JSON.stringify(endpoint)}, ${timeoutMs});
+      const rt = new RuntimeClient(conn);
+      try { await (${call}); process.stdout.write('ok'); } catch (e) { process.stdout.write(e.code + ' ' + e.details); }
+      conn.close();
+    })();`;
+  return new Promise((resolve) => {
+    // A safety net only: the call ends as soon as the child's loop empties.
+    execFile(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 }, (_err, stdout) => resolve(stdout));
+  });
+}
+
+const LOST = `${status.UNAVAILABLE} ${CONNECTION_LOST}`;
+const STREAM = `(async () => { for await (const _ of rt.stream('GetContainerEvents', {})) {} })()`;
+const UNARY = `rt.call('Version', { version: 'v1' }, { timeoutMs: 0 })`;
+
+describe('a call stranded by a connection that went silent', () => {
+  for (const mode of ['hpack-bad-index', 'hpack-table-size'] as const) {
+    it(`${mode}: a stream fails with "connection lost" instead of leaving the process with nothing to wait for`, async () => {
+      const h = await startHostile(mode, { answer: Buffer.alloc(0) });
+      try {
+        const r = await inChild(h.endpoint, STREAM);
+        assert.equal(r, LOST);
+      } finally {
+        await h.stop();
+      }
+    });
+  }
+
+  it('hpack-bad-trailers: a stream that got its answers fails at once, long before a 10-minute connect timeout', async () => {
+    const h = await startHostile('hpack-bad-trailers', { answer: Buffer.alloc(0), repeat: 2 });
+    try {
+      // Timed only by the child's 30 s safety net: a connect timer left running after the answers would hold it 10 minutes.
+      assert.equal(await inChild(h.endpoint, STREAM, 600_000), LOST);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('hpack-bad-huffman: a unary call without a deadline fails the same way', async () => {
+    const h = await startHostile('hpack-bad-huffman', { answer: Buffer.alloc(0) });
+    try {
+      const r = await inChild(h.endpoint, UNARY);
+      assert.equal(r, LOST);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a correct answer is not touched (a stream of two, a unary call)', async () => {
+    for (const [repeat, call] of [[2, STREAM], [1, UNARY]] as const) {
+      const h = await startHostile('ok', { answer: Buffer.alloc(0), repeat });
+      try {
+        assert.equal(await inChild(h.endpoint, call), 'ok');
+      } finally {
+        await h.stop();
+      }
+    }
+  });
+
+  it('many open calls share one beforeExit listener, gone with the last', () => {
+    const before = process.listenerCount('beforeExit');
+    const disposers = Array.from({ length: 50 }, () => whenStranded(() => assert.fail('the loop did not empty')));
+    assert.equal(process.listenerCount('beforeExit'), before + 1);
+    for (const d of disposers) d();
+    disposers[0]();
+    assert.equal(process.listenerCount('beforeExit'), before);
+  });
+});
