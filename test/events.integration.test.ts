@@ -44,7 +44,7 @@ describe('events', () => {
     assert.deepEqual(rows[0], ['TIME', 'CONTAINER', 'EVENT', 'POD', 'NAMESPACE']);
     assert.deepEqual(rows.slice(1).map((r) => [r[2], r[3], r[4]]), [['CREATED', 'web', 'default'], ['STARTED', 'web', 'default']]);
     const bad = await runCli(['events', '-o', 'wide', '-r', 'unix:///nonexistent.sock']);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
   });
 
   it('streams until Ctrl-C, then exits 130', async () => {

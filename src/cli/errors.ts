@@ -20,7 +20,8 @@ import { suggest } from './suggest';
 import { safeCell } from '../output/format';
 
 export const EXIT_RUNTIME = 1;
-export const EXIT_USAGE = 2;
+// crictl exits 1 for every failure, bad flags included; a script cannot tell usage errors apart there either.
+export const EXIT_USAGE = 1;
 export const EXIT_INTERRUPTED = 130;
 
 export interface CliErrorOptions {
@@ -41,7 +42,7 @@ export class CliError extends Error {
   }
 }
 
-/** Bad flags, arguments or config: exit code 2. */
+/** Bad flags, arguments or config: exit code 1, as crictl's (EXIT_USAGE). */
 export class UsageError extends CliError {
   constructor(message: string, hint?: string) {
     super(message, { exitCode: EXIT_USAGE, hint });

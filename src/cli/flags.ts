@@ -1,7 +1,7 @@
 /**
  * Option flags shared by the read commands, with crictl's names and short
  * characters. `-o` is a plain string checked by `outputFormat` so a bad value
- * is a usage error (exit 2) that names the allowed formats.
+ * is a usage error (exit 1) that names the allowed formats.
  */
 import { Flags } from './command';
 import { compileRegex, parseLabels } from '../cri/filters';
