@@ -32,6 +32,16 @@ export function runTemplate(t: GoTemplate, json: string): string {
   return execute(t.nodes, JSON.parse(json));
 }
 
+/** The same on a JSON-ready value (what -o json would print); the round trip drops what JSON has not (undefined). */
+export function runTemplateOn(t: GoTemplate, value: unknown): string {
+  return runTemplate(t, JSON.stringify(value) ?? 'null');
+}
+
+/** Whether a -o value is a parsed --template (-o go-template), not a format name. */
+export function isTemplate(v: unknown): v is GoTemplate {
+  return typeof v === 'object' && v !== null && Array.isArray((v as GoTemplate).nodes);
+}
+
 /** crictl's words for a template run that failed (a missing key, a bad comparison). */
 export function templateFailure(err: unknown): string {
   return `failed to template data: ${err instanceof Error ? err.message : String(err)}`;
