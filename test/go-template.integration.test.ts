@@ -1,6 +1,6 @@
 /**
  * -o go-template --template T on the commands crictl has it on (inspect,
- * inspectp, inspecti, info; events is in events.integration.test.ts), against
+ * inspectp, inspecti, imagefsinfo, info; events is in events.integration.test.ts), against
  * the in-process fake runtime: T runs on each object that -o json prints and
  * its output ends with a newline (crictl's Println); a bad T fails before any
  * call; -o go-template elsewhere is refused as before.
@@ -38,6 +38,13 @@ describe('-o go-template', () => {
     assert.equal(r.stdout, '127.0.0.1:5000/pause:3.9 321824 true\n\n');
   });
 
+  it('imagefsinfo: the template sees {"status": <ImageFsInfoResponse>}', async () => {
+    const f = await fake();
+    const r = await runCli(['imagefsinfo', '-r', f.endpoint, ...tmpl('{{range .status.imageFilesystems}}{{.fsId.mountpoint}} {{.usedBytes.value}}{{end}}')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs 1351680\n');
+  });
+
   it('a key the object does not have fails, exit 1 (missingkey=error, as crictl)', async () => {
     const f = await fake();
     const r = await runCli(['info', '-r', f.endpoint, ...tmpl('{{.nope}}')]);
@@ -47,7 +54,7 @@ describe('-o go-template', () => {
 
   it('a template that does not parse: exit 1 before any call', async () => {
     const f = await fake();
-    for (const cmd of [['info'], ['inspect', 'app'], ['inspectp', 'web'], ['inspecti', 'busybox']]) {
+    for (const cmd of [['info'], ['imagefsinfo'], ['inspect', 'app'], ['inspectp', 'web'], ['inspecti', 'busybox']]) {
       const r = await runCli([...cmd, '-r', f.endpoint, ...tmpl('{{range .x}}')]);
       assert.equal(r.code, 1, cmd[0]);
       assert.match(r.stderr, /^tcrictl: failed to parse go-template: template: :1: unexpected EOF$/m);

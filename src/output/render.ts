@@ -8,8 +8,8 @@ import { messageJson } from './stream';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 
-// As in crictl, go-template is only on inspect, inspectp, inspecti, info and events.
-export const GO_TEMPLATE_HINT = "-o go-template is on inspect, inspectp, inspecti, info and events; here use -o json with jq, e.g. tcrictl ps -o json | jq -r '.containers[].id'";
+// As in crictl, go-template is only on inspect, inspectp, inspecti, imagefsinfo, info and events.
+export const GO_TEMPLATE_HINT = "-o go-template is on inspect, inspectp, inspecti, imagefsinfo, info and events; here use -o json with jq, e.g. tcrictl ps -o json | jq -r '.containers[].id'";
 
 export function checkFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
   const v = (value ?? fallback) as OutputFormat;
