@@ -69,41 +69,41 @@ describe('connection failures with an explicit endpoint', () => {
 });
 
 describe('usage errors and flag placement', () => {
-  it('a missing -c file: exit 2, names the file', async () => {
+  it('a missing -c file: exit 1, names the file', async () => {
     const r = await runCli(['version', '-c', '/tmp/tcrictl-no-such.yaml']);
-    assertCleanFailure(r, 2, /\/tmp\/tcrictl-no-such\.yaml does not exist/);
+    assertCleanFailure(r, 1, /\/tmp\/tcrictl-no-such\.yaml does not exist/);
   });
 
-  it('a missing CRI_CONFIG_FILE: exit 2', async () => {
+  it('a missing CRI_CONFIG_FILE: exit 1', async () => {
     const r = await runCli(['version'], { env: { CRI_CONFIG_FILE: '/tmp/tcrictl-no-such.yaml' } });
-    assertCleanFailure(r, 2, /tcrictl-no-such\.yaml/);
+    assertCleanFailure(r, 1, /tcrictl-no-such\.yaml/);
   });
 
-  it('an invalid -c file: exit 2, names the bad key', async () => {
+  it('an invalid -c file: exit 1, names the bad key', async () => {
     const root = makeHostRoot();
     const p = writeHostFile(root, 'bad.yaml', 'bogus-key: 1\n');
     const r = await runCli(['-c', p, 'version']);
-    assertCleanFailure(r, 2, /'bogus-key' is not valid/);
+    assertCleanFailure(r, 1, /'bogus-key' is not valid/);
   });
 
-  it('a bad -t: exit 2', async () => {
+  it('a bad -t: exit 1', async () => {
     const r = await runCli(['version', '-t', 'soon']);
-    assertCleanFailure(r, 2, /-t\/--timeout: invalid duration "soon"/);
+    assertCleanFailure(r, 1, /-t\/--timeout: invalid duration "soon"/);
   });
 
-  it('a bad -t before the command: exit 2', async () => {
+  it('a bad -t before the command: exit 1', async () => {
     const r = await runCli(['-t', '5x', 'version']);
-    assertCleanFailure(r, 2, /invalid duration "5x"/);
+    assertCleanFailure(r, 1, /invalid duration "5x"/);
   });
 
-  it('an unknown flag: exit 2, one line, no stack', async () => {
+  it('an unknown flag: exit 1, one line, no stack', async () => {
     const r = await runCli(['version', '--bogus']);
-    assertCleanFailure(r, 2, /--bogus/);
+    assertCleanFailure(r, 1, /--bogus/);
   });
 
-  it('tcp:// is refused clearly: exit 2', async () => {
+  it('tcp:// is refused clearly: exit 1', async () => {
     const r = await runCli(['version', '-r', 'tcp://127.0.0.1:2375']);
-    assertCleanFailure(r, 2, /tcp endpoints are not supported/);
+    assertCleanFailure(r, 1, /tcp endpoints are not supported/);
   });
 
   it('an empty -r means unset, as in crictl: the runtime is auto-detected', async () => {
@@ -230,33 +230,33 @@ describe('the client factory seam (BaseCommand.connectionFactory)', () => {
 describe('flag values crictl refuses or that make no sense (issues 10 and 12)', () => {
   it('a negative -t is a usage error; -t 0 means the default', async () => {
     const f = await fake();
-    assertCleanFailure(await runCli(['-t', '-1', 'version', '-r', f.endpoint]), 2, /^tcrictl: -t\/--timeout: "-1" is negative$/);
-    assertCleanFailure(await runCli(['version', '-r', f.endpoint, '--timeout=-2s']), 2, /"-2s" is negative/);
+    assertCleanFailure(await runCli(['-t', '-1', 'version', '-r', f.endpoint]), 1, /^tcrictl: -t\/--timeout: "-1" is negative$/);
+    assertCleanFailure(await runCli(['version', '-r', f.endpoint, '--timeout=-2s']), 1, /"-2s" is negative/);
     const zero = await runCli(['version', '-r', f.endpoint, '-t', '0']);
     assert.equal(zero.code, 0, zero.stderr);
   });
 
   it('negative counts are usage errors: --last -5, --tail -2, --limit-bytes -3', async () => {
     const f = await fake();
-    assertCleanFailure(await runCli(['ps', '-r', f.endpoint, '--last', '-5']), 2, /--last: expected an integer greater than or equal to 0 but received: -5/);
-    assertCleanFailure(await runCli(['pods', '-r', f.endpoint, '-n', '-1']), 2, /--last: expected an integer greater than or equal to 0/);
-    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--tail', '-2', 'app']), 2, /--tail: expected an integer greater than or equal to -1 but received: -2/);
-    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--limit-bytes', '-3', 'app']), 2, /--limit-bytes: expected an integer greater than or equal to -1/);
+    assertCleanFailure(await runCli(['ps', '-r', f.endpoint, '--last', '-5']), 1, /--last: expected an integer greater than or equal to 0 but received: -5/);
+    assertCleanFailure(await runCli(['pods', '-r', f.endpoint, '-n', '-1']), 1, /--last: expected an integer greater than or equal to 0/);
+    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--tail', '-2', 'app']), 1, /--tail: expected an integer greater than or equal to -1 but received: -2/);
+    assertCleanFailure(await runCli(['logs', '-r', f.endpoint, '--limit-bytes', '-3', 'app']), 1, /--limit-bytes: expected an integer greater than or equal to -1/);
     assert.deepEqual(f.calls, [], 'nothing was asked of the runtime');
   });
 
   it('logs --tail app names the missing value of --tail, not a missing container', async () => {
     const r = await runCli(['logs', '--tail', 'app']);
-    assertCleanFailure(r, 2, /^tcrictl: --tail: expected an integer but received: app$/);
+    assertCleanFailure(r, 1, /^tcrictl: --tail: expected an integer but received: app$/);
   });
 
   it('a mistyped --state gets a hint like every other error', async () => {
     const f = await fake();
     const ps = await runCli(['ps', '-r', f.endpoint, '--state', 'runing']);
-    assertCleanFailure(ps, 2, /--state should be one of created, running, exited or unknown/);
+    assertCleanFailure(ps, 1, /--state should be one of created, running, exited or unknown/);
     assert.match(ps.stderr, /\n  hint: did you mean --state running\?\n$/);
     const pods = await runCli(['pods', '-r', f.endpoint, '-s', 'redy']);
-    assertCleanFailure(pods, 2, /--state should be ready or notready/);
+    assertCleanFailure(pods, 1, /--state should be ready or notready/);
     assert.match(pods.stderr, /hint: did you mean --state ready\?/);
     assert.match((await runCli(['ps', '-r', f.endpoint, '-s', 'zzzzzzz'])).stderr, /hint: e\.g\. --state created/);
   });

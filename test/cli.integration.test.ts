@@ -81,22 +81,41 @@ describe('a runtime that never answers', () => {
 });
 
 describe('what only a real process shows', () => {
-  it('a mistyped command names the one that was meant: one line + hint, exit 2', async () => {
+  it('a mistyped command names the one that was meant: one line + hint, exit 1', async () => {
     const r = await runCli(['pss']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, "tcrictl: command pss not found\n  hint: did you mean 'tcrictl ps'? run 'tcrictl --help' for the list of commands\n");
   });
 
+  it("a flag where the command goes: crictl's answer, the help on stdout and Go's words on stderr, exit 1", async () => {
+    for (const argv of [['--invalid'], ['--runtime-endpoint=', '--invalid'], ['-r', 'unix:///x.sock', '--bad=3', 'ps']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 1, argv.join(' '));
+      assert.match(r.stdout, /^NAME\n {2}tcrictl - client for CRI\n/);
+      assert.match(r.stdout, /GLOBAL OPTIONS/);
+      assert.equal(r.stderr.split('\n')[0], `tcrictl: flag provided but not defined: -${argv.includes('--invalid') ? 'invalid' : 'bad'}`);
+    }
+  });
+
+  it("rm, rmi and rmp without IDs print their help with crictl's usage line, exit 0, no connection", async () => {
+    for (const [cmd, word] of [['rm', 'CONTAINER-ID'], ['rmi', 'IMAGE-ID'], ['rmp', 'POD-ID']]) {
+      const r = await runCli([cmd, '-r', 'unix:///nonexistent.sock']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout.replace(/\s+/g, ' '), new RegExp(`\\$ tcrictl ${cmd} command \\[command options\\] ${word} \\[${word}\\.\\.\\.\\]`));
+    }
+  });
+
   it('a command far from every known one gets no guess', async () => {
     const r = await runCli(['zzzzzz']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.equal(r.stderr, "tcrictl: command zzzzzz not found\n  hint: run 'tcrictl --help' for the list of commands\n");
   });
 
   it('a mistyped flag names the one that was meant (ps --al)', async () => {
     const r = await runCli(['ps', '--al']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.equal(r.stderr, "tcrictl: Nonexistent flag: --al\n  hint: did you mean --all? see 'tcrictl ps --help'\n");
   });
 
@@ -109,7 +128,7 @@ describe('what only a real process shows', () => {
 
   it('piped stdin is never read as a missing argument: logs says the container is missing', async () => {
     const r = await withStdin(['logs'], 'app\n');
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.equal(r.stderr, "tcrictl: missing argument container (Container ID, unique ID prefix or name.)\n  hint: see 'tcrictl logs --help'\n");
   });
 

@@ -169,15 +169,15 @@ describe('ps', () => {
     assert.match(out, new RegExp(`^ID: ${w.runningId}\nPodID: ${w.podId}\nNamespace: default\nName: app\nAttempt: 0\nState: Running\n`));
   });
 
-  it('bad -o, --state, --label and --name are usage errors (exit 2) that say what is allowed', async () => {
+  it('bad -o, --state, --label and --name are usage errors (exit 1) that say what is allowed', async () => {
     const bad = await tcrictl('ps', '-o', 'bogus');
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unsupported output format "bogus"/);
     assert.match(bad.stderr, /json, yaml, table/);
     assert.equal(bad.stdout, '');
-    assert.equal((await tcrictl('ps', '--state', 'dead')).code, 2);
+    assert.equal((await tcrictl('ps', '--state', 'dead')).code, 1);
     assert.match((await tcrictl('ps', '--label', 'nolabel')).stderr, /incorrectly specified label: nolabel/);
-    assert.equal((await tcrictl('ps', '--name', '(')).code, 2);
+    assert.equal((await tcrictl('ps', '--name', '(')).code, 1);
   });
 });
 
@@ -211,7 +211,7 @@ describe('pods', () => {
     assert.deepEqual(lines(await ok('pods', '--name', '^w', '--namespace', 'default', '-q')), [w.podId]);
     assert.deepEqual(lines(await ok('pods', '--label', 'app=web', '-q')), [w.podId]);
     assert.deepEqual(lines(await ok('pods', '--label', 'app=other', '-q')), []);
-    assert.equal((await tcrictl('pods', '-s', 'running')).code, 2);
+    assert.equal((await tcrictl('pods', '-s', 'running')).code, 1);
   });
 });
 
@@ -252,7 +252,7 @@ describe('images', () => {
 
   it('a bad -o is a usage error, not a silent table', async () => {
     const r = await tcrictl('images', '-o', 'wide');
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /unsupported output format "wide"/);
   });
 });
@@ -371,7 +371,7 @@ describe('info and imagefsinfo', () => {
 
   it('info -o table is a usage error naming json and yaml', async () => {
     const r = await tcrictl('info', '-o', 'table');
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /json, yaml/);
   });
 

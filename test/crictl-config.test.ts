@@ -89,7 +89,7 @@ describe('loadCrictlConfig', () => {
     const p = path.join(dir, 'absent.yaml');
     assert.throws(
       () => loadCrictlConfig(p, true),
-      (err: unknown) => err instanceof UsageError && err.exitCode === 2 && err.message.includes(p) && /does not exist/.test(err.message),
+      (err: unknown) => err instanceof UsageError && err.exitCode === 1 && err.message.includes(p) && /does not exist/.test(err.message),
     );
   });
 

@@ -33,7 +33,7 @@ describe('parseDuration', () => {
     it(`rejects ${JSON.stringify(bad)} as a usage error naming the flag`, () => {
       assert.throws(
         () => parseDuration(bad, '-t/--timeout'),
-        (err: unknown) => err instanceof UsageError && err.exitCode === 2 && err.message.includes('-t/--timeout') && err.message.includes(JSON.stringify(bad)),
+        (err: unknown) => err instanceof UsageError && err.exitCode === 1 && err.message.includes('-t/--timeout') && err.message.includes(JSON.stringify(bad)),
       );
     });
   }

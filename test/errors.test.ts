@@ -149,10 +149,10 @@ describe('reportError', () => {
     assert.equal(r.exitCode, 1);
   });
 
-  it('UsageError: exit 2', () => {
+  it('UsageError: exit 1', () => {
     const r = report(new UsageError('bad flag'));
     assert.equal(r.stderr, 'tcrictl: bad flag\n');
-    assert.equal(r.exitCode, 2);
+    assert.equal(r.exitCode, 1);
   });
 
   it('an RpcError from the transport is mapped with its own endpoint, method and timeout', () => {
@@ -162,17 +162,17 @@ describe('reportError', () => {
     assert.doesNotMatch(r.stderr, STACK_LINE);
   });
 
-  it("oclif's parse errors: first line only, exit 2, no stack", () => {
+  it("oclif's parse errors: first line only, exit 1, no stack", () => {
     const err = Object.assign(new Error('Nonexistent flag: --bogus\nSee more help with --help'), { oclif: { exit: 2 } });
     const r = report(err);
-    assert.equal(r.exitCode, 2);
+    assert.equal(r.exitCode, 1);
     assert.match(r.stderr, /^tcrictl: Nonexistent flag: --bogus\n  hint: see 'tcrictl <command> --help'\n$/);
   });
 
   it('an unknown flag close to a known one names it in the hint', () => {
     const err = Object.assign(new Error('Nonexistent flag: --al\nSee more help with --help'), { oclif: { exit: 2 }, flags: ['--al'] });
     const r = report(err, { command: 'ps', flags: ['all', 'name', 'quiet'] });
-    assert.equal(r.exitCode, 2);
+    assert.equal(r.exitCode, 1);
     assert.equal(r.stderr, "tcrictl: Nonexistent flag: --al\n  hint: did you mean --all? see 'tcrictl ps --help'\n");
   });
 
@@ -200,8 +200,8 @@ describe('reportError', () => {
 });
 
 describe('reportError: input the CRI layer cannot use', () => {
-  it('an InputError (bad endpoint, filter, empty ID) is a usage error: exit 2, with its hint', () => {
+  it('an InputError (bad endpoint, filter, empty ID) is a usage error: exit 1, with its hint', () => {
     const r = report(new InputError('--runtime-endpoint is set but empty', 'give a socket'));
-    assert.deepEqual(r, { stderr: 'tcrictl: --runtime-endpoint is set but empty\n  hint: give a socket\n', exitCode: 2 });
+    assert.deepEqual(r, { stderr: 'tcrictl: --runtime-endpoint is set but empty\n  hint: give a socket\n', exitCode: 1 });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * events against the in-process fake runtime's GetContainerEvents stream:
- * each -o format, the end of the stream (exit 0), Ctrl-C (exit 130), and a
+ * each -o format (go-template too, and crictl's checks of -o/--template), the end of the stream (exit 0), Ctrl-C (exit 130), and a
  * runtime without the RPC (containerd 1.6) getting one line that says so.
  */
 import { after, describe, it } from 'node:test';
@@ -44,7 +44,37 @@ describe('events', () => {
     assert.deepEqual(rows[0], ['TIME', 'CONTAINER', 'EVENT', 'POD', 'NAMESPACE']);
     assert.deepEqual(rows.slice(1).map((r) => [r[2], r[3], r[4]]), [['CREATED', 'web', 'default'], ['STARTED', 'web', 'default']]);
     const bad = await runCli(['events', '-o', 'wide', '-r', 'unix:///nonexistent.sock']);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
+  });
+
+  it("bad -o/--template: crictl's checks and words, exit 1, before any connection", async () => {
+    const none = 'unix:///nonexistent.sock';
+    const cases: Array<[string[], RegExp]> = [
+      [['--output=ini'], /^tcrictl: don't support "ini" format$/m],
+      [['--template={{.containerID}}'], /^tcrictl: template can't be used with "json" format$/m],
+      [['-o', 'yaml', '--template', '{{.x}}'], /^tcrictl: template can't be used with "yaml" format$/m],
+      [['--output=go-template', '--template={{'], /^tcrictl: failed to parse go-template: template: :1: unclosed action$/m],
+      [['-o', 'go-template', '--template', '{{nosuchfunc .}}'], /^tcrictl: failed to parse go-template: template: :1: function "nosuchfunc" not defined$/m],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(['events', ...args, '-r', none]);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /nonexistent/, 'checked before connecting');
+    }
+  });
+
+  it('-o go-template: one line per event from the template, run on the event JSON; a failing event says so and the stream goes on', async () => {
+    const f = await fakeWith(containerEvents({ count: 3, perSecond: 1000 }));
+    const t = '{{.containerEventType}} {{.podSandboxStatus.metadata.namespace}}/{{.podSandboxStatus.metadata.name}}{{if eq .containerEventType "CONTAINER_STOPPED_EVENT"}} {{.nope}}{{end}}';
+    const r = await runCli(['events', '-o', 'go-template', '--template', t, '-r', f.endpoint]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n'), [
+      'CONTAINER_CREATED_EVENT default/web',
+      'CONTAINER_STARTED_EVENT default/web',
+      'failed to format container event with the error: failed to template data: executing at <.nope>: map has no entry for key "nope"',
+      '',
+    ]);
   });
 
   it('streams until Ctrl-C, then exits 130', async () => {

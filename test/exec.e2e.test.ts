@@ -79,7 +79,7 @@ describe('tcrictl exec (containerd)', () => {
 
   it('-t without a terminal is a usage error', async () => {
     const r = await cli('-it', 'app', 'sh');
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /-t\/--tty needs a terminal/);
   });
 

@@ -129,7 +129,7 @@ describe('rm', () => {
     await clean();
     const w = await seedWorkload(ctd);
     const bad = await t.run(['rm', '-a', 'job']);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
     assert.equal((await containerIds()).length, 2);
     const r = await t.run(['rm', '-a', '-f']);
     assert.equal(r.code, 0, r.stderr);
@@ -149,7 +149,7 @@ describe('stop, start, stopp, rmp', () => {
     assert.equal(await containerState(w.runningId), 'CONTAINER_EXITED');
     assert.equal((await t.ok(['stop', '-a'])).trim(), 'No running containers found.');
     const none = await t.run(['stop']);
-    assert.equal(none.code, 2);
+    assert.equal(none.code, 1);
     assert.match(none.stderr, /at least one CONTAINER-ID or use --all/);
   });
 
@@ -240,13 +240,13 @@ describe('runp, create, run, update, checkpoint', () => {
     const noName = path.join(files, 'noname.yaml');
     fs.writeFileSync(noName, 'metadata:\n  namespace: default\n');
     const r = await t.run(['runp', noName]);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /name or namespace is not in metadata/);
     const missing = await t.run(['run', '--no-pull', path.join(files, 'nope.yaml'), writePodConfig('x')]);
-    assert.equal(missing.code, 2);
+    assert.equal(missing.code, 1);
     assert.match(missing.stderr, /config at .*nope.yaml not found/);
     const both = await t.run(['run', '--no-pull', '--with-pull', writeContainerConfig('x'), writePodConfig('x')]);
-    assert.equal(both.code, 2);
+    assert.equal(both.code, 1);
     assert.match(both.stderr, /conflict: no-pull and with-pull are both set/);
     assert.deepEqual(await podIds(), []);
   });
@@ -265,7 +265,7 @@ describe('runp, create, run, update, checkpoint', () => {
     await clean();
     await seedWorkload(ctd);
     const noExport = await t.run(['checkpoint', 'app']);
-    assert.equal(noExport.code, 2);
+    assert.equal(noExport.code, 1);
     assert.match(noExport.stderr, /Use --export=\/path\/to\/checkpoint.tar/);
     const r = await t.run(['checkpoint', '--export', path.join(files, 'cp.tar'), 'app']);
     assert.equal(r.code, 1);

@@ -79,7 +79,7 @@ describe('pull', () => {
     assert.match(r.stderr, /401 Unauthorized/);
     assert.equal(r.stderr.includes(wrong) || r.stdout.includes(wrong), false);
     const both = await t.run(['pull', '--creds', 'a:b', '--auth', 'eA==', privRef]);
-    assert.equal(both.code, 2);
+    assert.equal(both.code, 1);
     assert.match(both.stderr, /both `--creds` and `--auth` are specified/);
   });
 

@@ -82,7 +82,7 @@ describe('resolveSettings', () => {
   });
 
   it('a bad -t is a usage error', () => {
-    assert.throws(() => resolveSettings({ timeout: 'soon' }, warn), (e: unknown) => e instanceof UsageError && e.exitCode === 2);
+    assert.throws(() => resolveSettings({ timeout: 'soon' }, warn), (e: unknown) => e instanceof UsageError && e.exitCode === 1);
   });
 
   it('-D wins over debug: false in the file', () => {
@@ -99,6 +99,6 @@ describe('resolveSettings', () => {
   });
 
   it('a missing -c file is a usage error', () => {
-    assert.throws(() => resolveSettings({ config: path.join(root, 'nope.yaml') }, warn), (e: unknown) => e instanceof UsageError && e.exitCode === 2);
+    assert.throws(() => resolveSettings({ config: path.join(root, 'nope.yaml') }, warn), (e: unknown) => e instanceof UsageError && e.exitCode === 1);
   });
 });

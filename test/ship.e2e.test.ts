@@ -128,9 +128,9 @@ describe('dist/tcrictl (single executable) without Node.js on PATH', { timeout: 
     assert.equal(report.runtime?.name, 'containerd');
   });
 
-  it('a usage error is one line and exit 2, as with the npm package', async () => {
+  it('a usage error is one line and exit 1, as with the npm package', async () => {
     const r = await runExe(['ps', '--no-such-flag'], env);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /^tcrictl: .*no-such-flag/);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
   });

@@ -115,7 +115,7 @@ describe('port-forward port specs', () => {
 
   it('refuses anything else with a usage error naming the form', () => {
     for (const bad of ['', 'x', '80:', '0', '65536', '1:2:3', '-1', '80:x', ' 80', '70000:80']) {
-      assert.throws(() => parsePortSpec(bad), (e: CliError) => e.exitCode === 2 && /is not a port to forward/.test(e.message) && /\[LOCAL_PORT:\]REMOTE_PORT/.test(e.hint ?? ''), bad);
+      assert.throws(() => parsePortSpec(bad), (e: CliError) => e.exitCode === 1 && /is not a port to forward/.test(e.message) && /\[LOCAL_PORT:\]REMOTE_PORT/.test(e.hint ?? ''), bad);
     }
   });
 });

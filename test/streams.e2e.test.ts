@@ -134,10 +134,10 @@ describe('exec -i, attach, port-forward (containerd 1.6, SPDY)', () => {
 
   it('attach: -t without -i, or without a terminal, is a usage error; global -t before attach is the timeout', async () => {
     const noI = await runCli([...rt(), 'attach', '-t', 'app']);
-    assert.equal(noI.code, 2);
+    assert.equal(noI.code, 1);
     assert.match(noI.stderr, /-t\/--tty needs -i\/--stdin/);
     const noTty = await runCli([...rt(), 'attach', '-it', 'app']);
-    assert.equal(noTty.code, 2);
+    assert.equal(noTty.code, 1);
     assert.match(noTty.stderr, /needs a terminal/);
     const missing = await runCli(['-t', '5s', ...rt(), 'attach', 'no-such']);
     assert.equal(missing.code, 1);
@@ -203,7 +203,7 @@ describe('exec -i, attach, port-forward (containerd 1.6, SPDY)', () => {
   it('port-forward: bad port specs are usage errors; a port nothing listens on is reported and the forward goes on', async () => {
     for (const bad of ['abc', '0', '70000', '1:2:3']) {
       const r = await runCli([...rt(), 'port-forward', 'web', bad]);
-      assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+      assert.equal(r.code, 1, `${bad}: ${r.stderr}`);
       assert.match(r.stderr, /is not a port to forward/);
     }
     const port = await freePort();

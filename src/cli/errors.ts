@@ -18,9 +18,11 @@ import { errnoKind } from './errno';
 import { signalExitCode, stdoutClosed, userSignal } from './lifecycle';
 import { suggest } from './suggest';
 import { safeCell } from '../output/format';
+import { GO_TEMPLATE_HINT } from '../output/render';
 
 export const EXIT_RUNTIME = 1;
-export const EXIT_USAGE = 2;
+// crictl exits 1 for every failure, bad flags included; a script cannot tell usage errors apart there either.
+export const EXIT_USAGE = 1;
 export const EXIT_INTERRUPTED = 130;
 
 export interface CliErrorOptions {
@@ -41,7 +43,7 @@ export class CliError extends Error {
   }
 }
 
-/** Bad flags, arguments or config: exit code 2. */
+/** Bad flags, arguments or config: exit code 1, as crictl's (EXIT_USAGE). */
 export class UsageError extends CliError {
   constructor(message: string, hint?: string) {
     super(message, { exitCode: EXIT_USAGE, hint });
@@ -254,7 +256,7 @@ function fromParseError(err: Error & { flags?: string[] }, ctx: ReportContext): 
   const help = `see 'tcrictl ${ctx.command ?? '<command>'} --help'`;
   if (/^command .* not found/i.test(first)) return new UsageError(first, "run 'tcrictl --help' for the list of commands");
   if (first === 'Nonexistent flag: --template') {
-    return new UsageError(first, 'go templates are not supported; use -o json with jq, e.g. tcrictl inspect ID -o json | jq -r .info.pid');
+    return new UsageError(first, GO_TEMPLATE_HINT);
   }
   const unknown = err.flags?.length === 1 && err.flags[0].startsWith('--') ? err.flags[0].slice(2) : undefined;
   const meant = unknown && ctx.flags ? suggest(unknown, ctx.flags) : undefined;

@@ -1,16 +1,30 @@
 /**
  * Option flags shared by the read commands, with crictl's names and short
  * characters. `-o` is a plain string checked by `outputFormat` so a bad value
- * is a usage error (exit 2) that names the allowed formats.
+ * is a usage error (exit 1) that names the allowed formats.
  */
 import { Flags } from './command';
 import { compileRegex, parseLabels } from '../cri/filters';
+import { compileTemplate, type GoTemplate } from '../output/go-template';
 import { checkFormat, type OutputFormat } from '../output/render';
 
-export const output = (formats: readonly OutputFormat[], fallback: OutputFormat) =>
+export const output = (formats: readonly string[], fallback: OutputFormat) =>
   Flags.string({ char: 'o', summary: `Output format, one of: ${formats.join('|')} [default: ${fallback}].` });
 
 export function outputFormat(value: string | undefined, formats: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
+  return checkFormat(value, formats, fallback);
+}
+
+/** --template, on the commands where crictl has -o go-template (inspect*, info, events). */
+export const template = Flags.string({ summary: 'The template for -o go-template: Go text/template, run on the JSON that -o json prints.' });
+
+/**
+ * -o for the commands with go-template: the parsed --template for -o go-template (a template that
+ * does not parse is a usage error, before any call), else the format. A --template with another
+ * format is ignored, as crictl ignores it there.
+ */
+export function outputOrTemplate(value: string | undefined, tmpl: string | undefined, formats: readonly OutputFormat[], fallback: OutputFormat): OutputFormat | GoTemplate {
+  if (value === 'go-template') return compileTemplate(tmpl ?? '');
   return checkFormat(value, formats, fallback);
 }
 

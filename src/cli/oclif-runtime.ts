@@ -121,8 +121,19 @@ export async function runOclif(argv: string[], e: Embedded): Promise<void> {
   const first = withoutGlobalFlags(argv)[0];
   if (first === '--version' || first === '-v') ux.stdout(config.userAgent);
   else if (onlyGlobalFlags(argv) || asksForHelp(argv)) await showHelp(config, argv);
+  else if (/^--?[^-]/.test(first)) await unknownRootFlag(config, first);
   else await config.runCommand(argv[0], argv.slice(1));
   await flush();
+}
+
+/**
+ * A flag where the command should be (`tcrictl --invalid`): as crictl (urfave/cli), the root help on
+ * stdout and Go's words on stderr, exit 1. Go's flag package names the flag with one dash.
+ */
+async function unknownRootFlag(config: Config, token: string): Promise<never> {
+  await showHelp(config, []);
+  await flush();
+  throw new UsageError(`flag provided but not defined: -${token.replace(/^--?/, '').split('=')[0]}`, `run '${config.bin} --help' for the global options`);
 }
 
 /**

@@ -1,35 +1,42 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { CliError } from '../cli/errors';
-import * as F from '../cli/flags';
+import { CliError, UsageError } from '../cli/errors';
+import { compileTemplate, runTemplate, templateFailure, type GoTemplate } from '../output/go-template';
 import { status } from '../cri/status';
 import type { ContainerEventResponse } from '../cri/types';
 import { renderMessage } from '../output/render';
 import { safeCell, truncateId } from '../output/format';
 
 const TYPE = 'runtime.v1.ContainerEventResponse';
-const FORMATS = ['json', 'yaml', 'table'] as const;
+const FORMATS = ['json', 'yaml', 'go-template', 'table'];
 
 export default class Events extends BaseCommand<typeof Events> {
   static override summary = 'Stream the events of containers.';
   static override aliases = ['event'];
   static override description =
     'Prints each container event (created, started, stopped, deleted) as the runtime sends it (GetContainerEvents), ' +
-    'until Ctrl-C: one JSON document per event (crictl\'s format), YAML documents, or one table row per event. ' +
+    'until Ctrl-C: one JSON document per event (crictl\'s format), YAML documents, one line per event from ' +
+    '-o go-template --template T (run on the event\'s JSON), or one table row per event. ' +
     'Runtimes: containerd 1.7+, CRI-O 1.26+.';
-  static override examples = ['<%= config.bin %> events', '<%= config.bin %> events -o table', "<%= config.bin %> events | jq -r '.containerEventType'"];
+  static override examples = [
+    '<%= config.bin %> events',
+    '<%= config.bin %> events -o table',
+    "<%= config.bin %> events | jq -r '.containerEventType'",
+    "<%= config.bin %> events -o go-template --template '{{.containerId}} {{.containerEventType}}'",
+  ];
   static override flags = {
-    output: F.output([...FORMATS], 'json'),
-    template: Flags.string({ hidden: true }),
+    output: Flags.string({ char: 'o', summary: `Output format, one of: ${FORMATS.join('|')} [default: json].` }),
+    template: Flags.string({ summary: 'The template for -o go-template (Go text/template, run on each event\'s JSON).' }),
   };
 
   async run(): Promise<void> {
-    const format = F.outputFormat(this.flags.output, FORMATS, 'json');
+    const format = this.flags.output ?? 'json';
+    const template = checkOptions(format, this.flags.template);
     const rt = await this.runtimeClient();
     if (format === 'table') this.print(row(['TIME', 'CONTAINER', 'EVENT', 'POD', 'NAMESPACE']));
     try {
       for await (const e of rt.stream<ContainerEventResponse>('GetContainerEvents', {})) {
-        const text = format === 'table' ? row(tableCells(e)) : renderMessage(TYPE, e, format);
+        const text = format === 'table' ? row(tableCells(e)) : template ? templated(template, e) : renderMessage(TYPE, e, format as 'json' | 'yaml');
         const more = process.stdout.write(format === 'yaml' ? `---\n${text.endsWith('\n') ? text : `${text}\n`}` : text.endsWith('\n') ? text : `${text}\n`);
         if (!more) await new Promise((r) => process.stdout.once('drain', r));
       }
@@ -41,6 +48,23 @@ export default class Events extends BaseCommand<typeof Events> {
       }
       throw err;
     }
+  }
+}
+
+/** crictl's checks, in its order and words, before any connection: a bad -o or --template is exit 1. */
+function checkOptions(format: string, template: string | undefined): GoTemplate | undefined {
+  if (format === 'go-template') return compileTemplate(template ?? '');
+  if (!FORMATS.includes(format)) throw new UsageError(`don't support "${format}" format`, `use one of: ${FORMATS.join(', ')}`);
+  if (template) throw new UsageError(`template can't be used with "${format}" format`, 'add -o go-template');
+  return undefined;
+}
+
+/** One event through the template; a failure is printed in its place and the stream goes on, as crictl does. */
+function templated(t: GoTemplate, e: ContainerEventResponse): string {
+  try {
+    return `${runTemplate(t, renderMessage(TYPE, e, 'json'))}\n`;
+  } catch (err) {
+    return `failed to format container event with the error: ${templateFailure(err)}\n`;
   }
 }
 

@@ -1,5 +1,7 @@
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
+import { templateText } from '../cli/inspect';
+import { isTemplate } from '../output/go-template';
 import { toProtoJson } from '../output/json';
 import { imageFsInfoTable, renderStatusData, type ImageFsInfo } from '../output/inspect';
 
@@ -10,17 +12,19 @@ export default class Imagefsinfo extends BaseCommand<typeof Imagefsinfo> {
     '-o table prints the usage per filesystem.';
   static override examples = ['<%= config.bin %> imagefsinfo', '<%= config.bin %> imagefsinfo -o table'];
   static override flags = {
-    output: F.output(['json', 'yaml', 'table'], 'json'),
+    output: F.output(['json', 'yaml', 'go-template', 'table'], 'json'),
+    template: F.template,
   };
 
   async run(): Promise<void> {
-    const format = F.outputFormat(this.flags.output, ['json', 'yaml', 'table'], 'json');
+    const format = F.outputOrTemplate(this.flags.output, this.flags.template, ['json', 'yaml', 'table'], 'json');
     const img = await this.imageClient();
     const r = (await img.imageFsInfo()) as unknown as ImageFsInfo;
     if (format === 'table') {
       this.print(imageFsInfoTable(r));
       return;
     }
-    this.print(renderStatusData([{ status: toProtoJson('runtime.v1.ImageFsInfoResponse', r) }], format));
+    const data = { status: toProtoJson('runtime.v1.ImageFsInfoResponse', r) };
+    this.print(isTemplate(format) ? templateText(format, [data]) : renderStatusData([data], format));
   }
 }

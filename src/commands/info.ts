@@ -1,5 +1,7 @@
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
+import { templateText } from '../cli/inspect';
+import { isTemplate } from '../output/go-template';
 import { toProtoJson } from '../output/json';
 import { renderStatusData, runtimeHandlersJson, snakeOmitEmpty } from '../output/inspect';
 
@@ -17,12 +19,13 @@ export default class Info extends BaseCommand<typeof Info> {
     '({"status": …, "config": …, …}). -q asks for the conditions only.';
   static override examples = ['<%= config.bin %> info', '<%= config.bin %> info -q -o yaml', '<%= config.bin %> info | jq .status.conditions'];
   static override flags = {
-    output: F.output(['json', 'yaml'], 'json'),
+    output: F.output(['json', 'yaml', 'go-template'], 'json'),
     quiet: F.quietStatus,
+    template: F.template,
   };
 
   async run(): Promise<void> {
-    const format = F.outputFormat(this.flags.output, ['json', 'yaml'], 'json') as 'json' | 'yaml';
+    const format = F.outputOrTemplate(this.flags.output, this.flags.template, ['json', 'yaml'], 'json');
     const rt = await this.runtimeClient();
     const r = await rt.call<StatusReply>('Status', { verbose: !this.flags.quiet });
     const data = {
@@ -31,6 +34,6 @@ export default class Info extends BaseCommand<typeof Info> {
       features: r.features ? snakeOmitEmpty(r.features) : undefined,
       info: r.info,
     };
-    this.print(renderStatusData([data], format));
+    this.print(isTemplate(format) ? templateText(format, [data]) : renderStatusData([data], format as 'json' | 'yaml'));
   }
 }

@@ -29,7 +29,7 @@ export default class Inspect extends BaseCommand<typeof Inspect> {
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = statusFormat(f.output);
+    const format = statusFormat(f.output, f.template);
     const queries = this.positionals;
     const filters = F.labelAndNameFilters(f);
     const rt = await this.runtimeClient();

@@ -28,7 +28,7 @@ export default class Inspecti extends BaseCommand<typeof Inspecti> {
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = statusFormat(f.output);
+    const format = statusFormat(f.output, f.template);
     let queries = this.positionals;
     applyImageFilters([], f.filter); // a bad -f is a usage error before any call
     const img = await this.imageClient();

@@ -25,7 +25,7 @@ export default class Inspectp extends BaseCommand<typeof Inspectp> {
 
   async run(): Promise<void> {
     const f = this.flags;
-    const format = statusFormat(f.output);
+    const format = statusFormat(f.output, f.template);
     const queries = this.positionals;
     const filters = F.labelAndNameFilters(f);
     const rt = await this.runtimeClient();

@@ -19,6 +19,8 @@ export default class Rm extends BaseCommand<typeof Rm> {
     '<%= config.bin %> rm -f app',
     '<%= config.bin %> rm -a',
   ];
+  // crictl's usage line, word for word: scripts and crictl's e2e suite look for `crictl rm command`.
+  static override usage = 'rm command [command options] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
   static override args = {
     ids: Args.string({ description: 'CONTAINER-ID... (full ID, unique prefix or name)', required: false }),

@@ -19,6 +19,8 @@ export default class Rmi extends BaseCommand<typeof Rmi> {
     '<%= config.bin %> rmi 59c250122452',
     '<%= config.bin %> rmi --prune',
   ];
+  // crictl's usage line, word for word: scripts and crictl's e2e suite look for `crictl rmi command`.
+  static override usage = 'rmi command [command options] IMAGE-ID [IMAGE-ID...]';
   static override strict = false;
   static override args = {
     ids: Args.string({ description: 'IMAGE-ID... (ID, ID prefix, tag or digest)', required: false }),

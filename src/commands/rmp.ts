@@ -12,6 +12,8 @@ export default class Rmp extends BaseCommand<typeof Rmp> {
     'Removes each pod sandbox with its containers. A ready pod is refused unless -f, which stops it first. ' +
     'Pods may be given by full ID, unique ID prefix or name; an ambiguous one lists the candidates and nothing is removed.';
   static override examples = ['<%= config.bin %> rmp 5e6f7a8b9c0d', '<%= config.bin %> rmp -f web', '<%= config.bin %> rmp -a'];
+  // crictl's usage line, word for word: scripts and crictl's e2e suite look for `crictl rmp command`.
+  static override usage = 'rmp command [command options] POD-ID [POD-ID...]';
   static override strict = false;
   static override args = {
     ids: Args.string({ description: 'POD-ID... (full ID, unique prefix or name)', required: false }),

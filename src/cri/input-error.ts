@@ -1,7 +1,7 @@
 /**
  * Input the CRI layer cannot use: a malformed endpoint, label, filter, state
  * or an empty ID. The CRI layer knows nothing of exit codes; src/cli/errors.ts
- * reports this as a usage error (exit 2), with the hint.
+ * reports this as a usage error (exit 1), with the hint.
  */
 export class InputError extends Error {
   constructor(

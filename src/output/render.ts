@@ -8,11 +8,12 @@ import { messageJson } from './stream';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 
-export const GO_TEMPLATE_HINT = "use -o json with jq instead, e.g. tcrictl inspect ID -o json | jq -r .info.pid";
+// As in crictl, go-template is only on inspect, inspectp, inspecti, imagefsinfo, info and events.
+export const GO_TEMPLATE_HINT = "-o go-template is on inspect, inspectp, inspecti, imagefsinfo, info and events; here use -o json with jq, e.g. tcrictl ps -o json | jq -r '.containers[].id'";
 
 export function checkFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
   const v = (value ?? fallback) as OutputFormat;
-  if (v === ('go-template' as OutputFormat)) throw new UsageError('-o go-template is not supported', GO_TEMPLATE_HINT);
+  if (v === ('go-template' as OutputFormat)) throw new UsageError('-o go-template is not supported by this command', GO_TEMPLATE_HINT);
   if (!allowed.includes(v)) {
     throw new UsageError(`unsupported output format "${value}"`, `use one of: ${allowed.join(', ')}`);
   }
