@@ -24,7 +24,7 @@ function workload() {
   return { pods, containers, images: defaultImages() };
 }
 
-const MUTATING = /^(Remove|Stop|Start|Create|Run|Update|Exec|Attach|PortForward|Checkpoint)/;
+const MUTATING = /^(Remove|Stop|Start|Create|RunPodSandbox|Update|Exec|Attach|PortForward|Checkpoint)/;
 
 describe('ambiguous names and prefixes from a hostile runtime', () => {
   let fake: FakeCri;
