@@ -138,3 +138,30 @@ describe('a container log path that is not a regular file', () => {
     });
   }
 });
+
+describe('other files the user names: pod and container configs, the crictl config config edits', () => {
+  let kinds: Array<[string, string, RegExp]>;
+  before(async () => {
+    kinds = await hostilePaths('configs');
+  });
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('runp, create, config --get, config --set: exit 2, one line naming the path and what it is, no hang, nothing changed', async () => {
+    const rt = await fake();
+    for (const [label, p, why] of kinds) {
+      const runs: Array<[string, string[]]> = [
+        ['runp', ['runp', p, '-r', rt.endpoint]],
+        ['create', ['create', 'somepod', p, p, '-r', rt.endpoint]],
+        ['config --get', ['config', '-c', p, '--get', 'timeout']],
+        ['config --set', ['config', '-c', p, '--set', 'timeout=5']],
+      ];
+      for (const [cmd, args] of runs) {
+        const r = await runCli(args, { killAfterMs: BOUND_MS });
+        assertOneLine(r, 2, new RegExp(`^tcrictl: config file ${escape(p)} `), `${cmd} ${label}`);
+        assert.match(r.stderr.split('\n')[0], why, `${cmd} ${label}`);
+      }
+      if (p.startsWith(tmp)) assert.ok(!fs.lstatSync(p).isFile(), `${label} is still what it was (config --set did not replace it)`);
+    }
+    assert.ok(!rt.calls.some((c) => /^(RunPodSandbox|CreateContainer)$/.test(c)), rt.calls.join(', '));
+  });
+});

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { binPath, cliEnv, collectOutput, type CliResult } from '../fake/cli';
-import { containerEvents, type FakeCriOptions } from '../fake/fake-cri';
+import { containerEvents, hexId, type FakeCriOptions } from '../fake/fake-cri';
 import { startFakeSpdyServer, type FakeSpdyServer } from '../fake/spdy-server';
 
 /** ContainerStatus of a running container "app" that logs to `logPath`. */
@@ -46,7 +46,7 @@ export function statsOverride(n = 3): FakeCriOptions['overrides'] {
         const ts = String(BigInt(Date.now()) * 1_000_000n);
         return {
           stats: Array.from({ length: n }, (_, i) => ({
-            attributes: { id: `${i}`.repeat(64), metadata: { name: `c${i}`, attempt: 0 }, labels: {}, annotations: {} },
+            attributes: { id: hexId(`stats:${i}`), metadata: { name: `c${i}`, attempt: 0 }, labels: {}, annotations: {} },
             cpu: { timestamp: ts, usageCoreNanoSeconds: { value: String(calls * 1e8 * (i + 1)) }, usageNanoCores: null },
             memory: { timestamp: ts, workingSetBytes: { value: String(1e6 * (i + 1)) } },
             writableLayer: { timestamp: ts, fsId: { mountpoint: '/' }, usedBytes: { value: '4096' }, inodesUsed: { value: '3' } },
