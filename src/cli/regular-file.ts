@@ -86,3 +86,18 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
     throw err;
   }
 }
+
+/**
+ * The cap for node files diagnose and endpoint detection read (kubelet and
+ * containerd configs, unit files, CNI and hosts.toml): far above any real one.
+ */
+export const MAX_HOST_FILE_BYTES = 16 << 20;
+
+/** A host file's text, or undefined if it is missing, unreadable, not a regular file or over the cap. */
+export function readHostFile(path: string): string | undefined {
+  try {
+    return readRegularFileSync(path, MAX_HOST_FILE_BYTES);
+  } catch {
+    return undefined;
+  }
+}
