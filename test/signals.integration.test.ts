@@ -2,8 +2,8 @@
  * The user's signal ends every long-running command promptly, with the
  * shell's code: SIGINT → 130, SIGTERM → 143 (src/cli/lifecycle.ts), for
  * `logs -f` on a log that keeps growing, `stats -w`, `events`, `exec` with a
- * command that never ends, and a call blocked on a server that accepts and
- * never answers. The bound is the promise, 1 s (BACKSTOP_MS): a command that
+ * command that never ends, `attach`, and a call blocked on a server that
+ * accepts and never answers. The bound is the promise, 1 s (BACKSTOP_MS): a command that
  * only ends when the backstop fires has not wound down by itself, which is a
  * defect (measured: under 100 ms on a loaded 2-CPU machine).
  */
@@ -43,6 +43,11 @@ const COMMANDS: Array<[string, () => Promise<{ args: string[]; overrides: FakeCr
     const x = await endlessExec();
     cleanups.push(() => x.srv.close());
     return { args: ['exec', 'app', 'sleep', 'forever'], overrides: x.overrides };
+  }],
+  ['attach (a container that keeps running, over SPDY)', async () => {
+    const x = await endlessExec();
+    cleanups.push(() => x.srv.close());
+    return { args: ['attach', 'app'], overrides: x.overrides };
   }],
 ];
 

@@ -61,7 +61,7 @@ export function statsOverride(n = 3): FakeCriOptions['overrides'] {
 /** A never-ending events stream. */
 export const endlessEvents = (): FakeCriOptions['overrides'] => ({ GetContainerEvents: { stream: containerEvents({ perSecond: 200 }) } });
 
-/** A SPDY streaming server whose exec prints "ready" then keeps the command running; Exec answers its URL. */
+/** A SPDY streaming server whose exec (or attach) prints "ready" then keeps the command running; Exec and Attach answer its URL. */
 export async function endlessExec(): Promise<{ srv: FakeSpdyServer; overrides: FakeCriOptions['overrides'] }> {
   const srv = await startFakeSpdyServer(['v4.channel.k8s.io']);
   srv.scripts.set('/hold', (peer) => {
@@ -69,7 +69,8 @@ export async function endlessExec(): Promise<{ srv: FakeSpdyServer; overrides: F
       if (s.headers.streamtype === 'stdout') peer.write(s.id, 'ready\n');
     };
   });
-  return { srv, overrides: { Exec: { respond: () => ({ url: `${srv.base}/hold` }) } } };
+  const url = () => ({ url: `${srv.base}/hold` });
+  return { srv, overrides: { Exec: { respond: url }, Attach: { respond: url } } };
 }
 
 export interface Started {
