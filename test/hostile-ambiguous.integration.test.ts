@@ -3,11 +3,13 @@
  * prefix or a name matches several containers or pods: the names come from
  * the runtime, so ESC, BEL, bidi overrides (U+202E), marks (U+200E) and
  * newlines must arrive escaped, one candidate per line (a raw newline in a
- * name would forge a candidate line), and nothing may be changed.
+ * name would forge a candidate line), and nothing may be changed. The same
+ * for the endpoint candidates listed when no runtime answers (a kubelet
+ * config's endpoint is the node's text).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RAW_CONTROL, runCli, type CliResult } from './fake/cli';
+import { makeHostRoot, RAW_CONTROL, runCli, writeHostFile, type CliResult } from './fake/cli';
 import { hexId, makeContainer, makePod, startFakeCri, defaultImages, type FakeContainer, type FakeCri } from './fake/fake-cri';
 
 const NAMES = ['esc\x1b[31mred', 'rlo\u202Egnp.exe', 'lrm\u200Emark', 'bel\x07ring', 'nl\n    abcffffffffff  forged (running)'];
@@ -69,5 +71,19 @@ describe('ambiguous names and prefixes from a hostile runtime', () => {
   it('no mutating call reached the runtime', () => {
     assert.deepEqual(fake.calls.filter((c) => MUTATING.test(c)), []);
     assert.ok(fake.calls.includes('ListContainers'), 'the commands did ask (else this proves nothing)');
+  });
+});
+
+describe('the endpoint candidate list, when a kubelet config names a hostile endpoint', () => {
+  it('one line per candidate, escaped: a newline in the endpoint cannot forge one', async () => {
+    const root = makeHostRoot();
+    writeHostFile(root, 'var/lib/kubelet/config.yaml', 'containerRuntimeEndpoint: "unix:///run/x\\n    /run/ok.sock (containerd): forged\\e[31m"\n');
+    const r = await runCli(['version'], { hostRoot: root });
+    assert.equal(r.code, 1, r.stderr);
+    const m = RAW_CONTROL.exec(r.stderr);
+    assert.equal(m, null, `raw U+${m?.[0].codePointAt(0)?.toString(16)} in ${JSON.stringify(r.stderr)}`);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    assert.ok(!lines.some((l) => l.startsWith('    /run/ok.sock')), `a forged candidate line:\n${r.stderr}`);
+    assert.ok(r.stderr.includes('/run/x\\x0a    /run/ok.sock (containerd): forged\\x1b[31m (kubelet config'), r.stderr);
   });
 });
