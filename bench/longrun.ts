@@ -5,7 +5,10 @@
  *     the kubelet rotates (rename, new file), lines written vs printed;
  *   stats -w -s 1 against the fake server with 200 containers.
  * LONGRUN_SECONDS (default 60) shortens it for a quick check; LOG_MBPS
- * changes the writer's rate. Not part of `npm test` (and not in bench/cases:
+ * changes the writer's rate. RSS that grows may be garbage V8 has not yet
+ * collected (it defers full GCs while the heap is small): LONGRUN_HEAP_MIB
+ * runs tcrictl with --max-old-space-size, so a live set that grows ends in
+ * an out-of-memory crash (an exit other than 130) instead. Not part of `npm test` (and not in bench/cases:
  * the interleaved runner of bench/run.ts times commands that end).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +21,8 @@ import { loggingTo, statsOverride } from '../test/support/long-running';
 
 const SECONDS = Number(process.env.LONGRUN_SECONDS ?? 60);
 const MBPS = Number(process.env.LOG_MBPS ?? 10);
+const HEAP = process.env.LONGRUN_HEAP_MIB ? [`--max-old-space-size=${Number(process.env.LONGRUN_HEAP_MIB)}`] : [];
+const heapNote = HEAP.length ? ` (old space capped at ${process.env.LONGRUN_HEAP_MIB} MiB)` : '';
 
 function rss(pid: number): { rss: number; hwm: number } {
   const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -70,7 +75,7 @@ async function logsBench(): Promise<void> {
   let written = '';
   writer.stdout.on('data', (c: Buffer) => (written += c.toString()));
   try {
-    const child = spawn(process.execPath, [binPath(), '-r', fake.endpoint, 'logs', '-f', 'app'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...HEAP, binPath(), '-r', fake.endpoint, 'logs', '-f', 'app'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let bytes = 0;
     let lines = 0;
     child.stdout!.on('data', (c: Buffer) => {
@@ -81,7 +86,7 @@ async function logsBench(): Promise<void> {
     writer.kill('SIGTERM');
     await new Promise((r) => writer.once('close', r));
     const w = JSON.parse(written || '{"lines":0,"bytes":0}') as { lines: number; bytes: number };
-    console.log(`logs -f ${SECONDS} s, writer ${MBPS} MB/s (rotating at 50 MB): ${line}`);
+    console.log(`logs -f ${SECONDS} s${heapNote}, writer ${MBPS} MB/s (rotating at 50 MB): ${line}`);
     console.log(`  written ${w.lines} lines (${(w.bytes / 1e6).toFixed(0)} MB, ${(w.bytes / 1e6 / SECONDS).toFixed(1)} MB/s); printed ${lines} lines (${(bytes / 1e6).toFixed(0)} MB); exit ${code} on Ctrl-C`);
   } finally {
     writer.kill('SIGKILL');
@@ -93,11 +98,11 @@ async function logsBench(): Promise<void> {
 async function statsBench(): Promise<void> {
   const fake = await startFakeCri({ overrides: statsOverride(200) });
   try {
-    const child = spawn(process.execPath, [binPath(), '-r', fake.endpoint, 'stats', '-w', '-s', '1'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...HEAP, binPath(), '-r', fake.endpoint, 'stats', '-w', '-s', '1'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let frames = 0;
     child.stdout!.on('data', (c: Buffer) => (frames += c.toString().split('CONTAINER ').length - 1));
     const { line, code } = await watch(child, SECONDS);
-    console.log(`stats -w ${SECONDS} s, 200 containers: ${line}`);
+    console.log(`stats -w ${SECONDS} s${heapNote}, 200 containers: ${line}`);
     console.log(`  ${frames} frames printed, ${fake.calls.filter((c) => c === 'ListContainerStats').length} ListContainerStats calls; exit ${code} on Ctrl-C`);
   } finally {
     await fake.stop();
