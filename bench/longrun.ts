@@ -32,8 +32,8 @@ function rss(pid: number): { rss: number; hwm: number } {
 
 const mib = (k: number) => `${(k / 1024).toFixed(1)} MiB`;
 
-/** Samples the child's RSS every second for SECONDS, then SIGINTs it; the summary line. */
-async function watch(child: ChildProcess, seconds: number): Promise<{ line: string; code: number | null }> {
+/** Samples the child's RSS every second for SECONDS, runs `beforeStop`, then SIGINTs it; the summary line. */
+async function watch(child: ChildProcess, seconds: number, beforeStop?: () => Promise<void>): Promise<{ line: string; code: number | null }> {
   const closed = new Promise<number | null>((r) => child.once('close', (c) => r(c)));
   await new Promise((r) => setTimeout(r, 2000));
   const start = rss(child.pid!).rss;
@@ -42,6 +42,7 @@ async function watch(child: ChildProcess, seconds: number): Promise<{ line: stri
     await new Promise((r) => setTimeout(r, 1000));
     max = Math.max(max, rss(child.pid!).rss);
   }
+  await beforeStop?.();
   const end = rss(child.pid!);
   child.kill('SIGINT');
   const code = await closed;
@@ -82,9 +83,12 @@ async function logsBench(): Promise<void> {
       bytes += c.length;
       for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
     });
-    const { line, code } = await watch(child, SECONDS);
-    writer.kill('SIGTERM');
-    await new Promise((r) => writer.once('close', r));
+    // Stop the writer first and give the follower time to catch up: then printed = written means nothing was lost.
+    const { line, code } = await watch(child, SECONDS, async () => {
+      writer.kill('SIGTERM');
+      await new Promise((r) => writer.once('close', r));
+      await new Promise((r) => setTimeout(r, 3000));
+    });
     const w = JSON.parse(written || '{"lines":0,"bytes":0}') as { lines: number; bytes: number };
     console.log(`logs -f ${SECONDS} s${heapNote}, writer ${MBPS} MB/s (rotating at 50 MB): ${line}`);
     console.log(`  written ${w.lines} lines (${(w.bytes / 1e6).toFixed(0)} MB, ${(w.bytes / 1e6 / SECONDS).toFixed(1)} MB/s); printed ${lines} lines (${(bytes / 1e6).toFixed(0)} MB); exit ${code} on Ctrl-C`);
