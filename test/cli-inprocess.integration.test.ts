@@ -245,6 +245,15 @@ describe('flag values crictl refuses or that make no sense (issues 10 and 12)', 
     assert.deepEqual(f.calls, [], 'nothing was asked of the runtime');
   });
 
+  it('--tail -1 is crictl\'s "all lines", not an error', async () => {
+    const file = path.join(makeHostRoot(), '0.log');
+    fs.writeFileSync(file, ['a', 'b', 'c'].map((l) => `2024-01-01T00:00:00.000000000Z stdout F ${l}\n`).join(''));
+    const f = await fake({ overrides: { ContainerStatus: { respond: (req: { containerId: string }) => ({ status: { id: req.containerId, metadata: { name: 'app', attempt: 0 }, state: 'CONTAINER_EXITED', createdAt: '1', startedAt: '1', finishedAt: '2', logPath: file, labels: {}, annotations: {}, mounts: [] }, info: {} }) } } });
+    const r = await runCli(['logs', '-r', f.endpoint, '--tail', '-1', 'app']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'a\nb\nc\n');
+  });
+
   it('logs --tail app names the missing value of --tail, not a missing container', async () => {
     const r = await runCli(['logs', '--tail', 'app']);
     assertCleanFailure(r, 1, /^tcrictl: --tail: expected an integer but received: app$/);

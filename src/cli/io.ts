@@ -20,3 +20,26 @@ export function ioStreams(): IOStreams {
 export function setIOStreams(io: IOStreams | undefined): void {
   current = io;
 }
+
+/**
+ * Waits until `out` wants more, or never will: a stream that errored or
+ * closed (the reader of a pipe went away: EPIPE) emits no 'drain', and a
+ * command awaiting one would hang until lifecycle's backstop ended it.
+ * Resolves on drain, close, error or `signal`'s abort.
+ */
+export function drained(out: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+    out.once('error', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -32,9 +32,31 @@ export function fileKind(st: fs.Stats): string {
   return 'not a regular file';
 }
 
+/**
+ * open(2) of a unix socket fails with ENXIO before fstat could say what it is:
+ * name it by what stat says, rather than "no such device or address".
+ */
+function openFailure(path: string, err: unknown): unknown {
+  if ((err as NodeJS.ErrnoException).code !== 'ENXIO') return err;
+  try {
+    const st = fs.statSync(path);
+    return st.isFile() ? err : notRegular(path, st);
+  } catch {
+    return err;
+  }
+}
+
+function openSyncOrRefuse(path: string): number {
+  try {
+    return fs.openSync(path, FLAGS);
+  } catch (err) {
+    throw openFailure(path, err);
+  }
+}
+
 /** The file's contents as text; FileRefused if not a regular file or over `maxBytes`, errno errors from open. */
 export function readRegularFileSync(path: string, maxBytes: number): string {
-  const fd = fs.openSync(path, FLAGS);
+  const fd = openSyncOrRefuse(path);
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw notRegular(path, st);
@@ -52,7 +74,9 @@ export function readRegularFileSync(path: string, maxBytes: number): string {
 
 /** An open handle on `path`, refused (and closed) if it is not a regular file. */
 export async function openRegularFile(path: string): Promise<FileHandle> {
-  const fh = await open(path, FLAGS);
+  const fh = await open(path, FLAGS).catch((err: unknown) => {
+    throw openFailure(path, err);
+  });
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw notRegular(path, st);
@@ -60,5 +84,20 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
   } catch (err) {
     await fh.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * The cap for node files diagnose and endpoint detection read (kubelet and
+ * containerd configs, unit files, CNI and hosts.toml): far above any real one.
+ */
+export const MAX_HOST_FILE_BYTES = 16 << 20;
+
+/** A host file's text, or undefined if it is missing, unreadable, not a regular file or over the cap. */
+export function readHostFile(path: string): string | undefined {
+  try {
+    return readRegularFileSync(path, MAX_HOST_FILE_BYTES);
+  } catch {
+    return undefined;
   }
 }

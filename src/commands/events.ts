@@ -1,6 +1,7 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { CliError, UsageError } from '../cli/errors';
+import { drained, ioStreams } from '../cli/io';
 import { compileTemplate, runTemplate, templateFailure, type GoTemplate } from '../output/go-template';
 import { status } from '../cri/status';
 import type { ContainerEventResponse } from '../cri/types';
@@ -34,11 +35,14 @@ export default class Events extends BaseCommand<typeof Events> {
     const template = checkOptions(format, this.flags.template);
     const rt = await this.runtimeClient();
     if (format === 'table') this.print(row(['TIME', 'CONTAINER', 'EVENT', 'POD', 'NAMESPACE']));
+    const out = ioStreams().out;
     try {
       for await (const e of rt.stream<ContainerEventResponse>('GetContainerEvents', {})) {
         const text = format === 'table' ? row(tableCells(e)) : template ? templated(template, e) : renderMessage(TYPE, e, format as 'json' | 'yaml');
-        const more = process.stdout.write(format === 'yaml' ? `---\n${text.endsWith('\n') ? text : `${text}\n`}` : text.endsWith('\n') ? text : `${text}\n`);
-        if (!more) await new Promise((r) => process.stdout.once('drain', r));
+        const more = out.write(format === 'yaml' ? `---\n${text.endsWith('\n') ? text : `${text}\n`}` : text.endsWith('\n') ? text : `${text}\n`);
+        // A closed stdout never drains: stop at the abort lifecycle.ts sends (leaving the loop cancels the stream).
+        if (!more) await drained(out, this.signal);
+        if (this.signal.aborted) return;
       }
     } catch (err) {
       if ((err as { code?: number }).code === status.UNIMPLEMENTED) {

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Document } from 'yaml';
 import { UsageError } from '../cli/errors';
-import { KEYS, parseBool, parseInt_ } from './crictl-config';
+import { FileRefused, readRegularFileSync } from '../cli/regular-file';
+import { KEYS, MAX_CONFIG_BYTES, parseBool, parseInt_ } from './crictl-config';
 
 /** crictl's keys in crictl's --list order, with the value `--get` prints when the file does not set it. */
 export const OPTIONS: Array<[string, string]> = [
@@ -41,8 +42,10 @@ function checkKey(key: string): void {
 export function readConfigDocument(file: string): Document {
   let text = '';
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // As loadCrictlConfig reads it: a FIFO or /dev/zero would block or never end.
+    text = readRegularFileSync(file, MAX_CONFIG_BYTES);
   } catch (err) {
+    if (err instanceof FileRefused) throw new UsageError(`config file ${err.message}`, 'fix the -c/--config path or CRI_CONFIG_FILE');
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
   const doc = yaml().parseDocument(text);

@@ -7,7 +7,7 @@
  * a node whose config.yaml does not name containerRuntimeEndpoint never pays
  * for the parser on the start-up path.
  */
-import * as fs from 'node:fs';
+import { readHostFile } from '../cli/regular-file';
 
 export interface KubeletFlag {
   value: string;
@@ -69,13 +69,8 @@ export function parseKubeletYaml(text: string): KubeletYaml {
   };
 }
 
-function readIfExists(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+/** Endpoint detection reads these on every command: a FIFO must not block it. */
+const readIfExists = readHostFile;
 
 /** --container-runtime-endpoint from kubeadm-flags.env, if set. */
 export function flagEndpoint(flagsPath: string): string | undefined {

@@ -7,9 +7,9 @@
  * them silently). The result is the camelCase object the encoders take.
  */
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 import type * as protobuf from 'protobufjs';
 import { UsageError } from '../cli/errors';
+import { FileRefused, readRegularFileSync } from '../cli/regular-file';
 import { messageType } from './proto';
 
 type Obj = Record<string, unknown>;
@@ -47,12 +47,20 @@ function convertMessage(type: protobuf.Type, obj: Obj, at: string, unknown: stri
   return out;
 }
 
-/** Reads `file` as a `typeName` message (e.g. runtime.v1.PodSandboxConfig). */
+/** A config bigger than gRPC's default 4 MiB message could not be sent anyway. */
+export const MAX_CONFIG_FILE_BYTES = 4 << 20;
+
+/**
+ * Reads `file` as a `typeName` message (e.g. runtime.v1.PodSandboxConfig).
+ * A FIFO (a blocking read Ctrl-C cannot interrupt), a device such as
+ * /dev/zero (a read that never ends) or a socket is refused by what it is.
+ */
 export function loadConfigFile(file: string, typeName: string, warn: (line: string) => void): Obj {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, MAX_CONFIG_FILE_BYTES);
   } catch (err) {
+    if (err instanceof FileRefused) throw new UsageError(`config file ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `config at ${file} not found` : `cannot read ${file}: ${(err as Error).message}`);
   }

@@ -11,6 +11,7 @@ import { canonicalSocket, hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } fr
 import { flagEndpoint, yamlEndpoint } from '../config/kubelet';
 import { Connection, RpcError, socketPathOf } from './client';
 import { InputError } from './input-error';
+import { safeCell } from '../output/format';
 import type { VersionResponse } from './types';
 
 /** Turns a user-given endpoint into `unix:///abs/path`, or a usage error naming the fix. */
@@ -188,8 +189,9 @@ export async function detectRuntime(timeoutMs: number, log?: (line: string) => v
   return { conn: winner.conn!, candidate: winner.candidate, version: winner.version!, tried };
 }
 
+/** One candidate per line: a kubelet config's endpoint is the node's text, escaped here so a newline in it cannot forge a line. */
 function noRuntimeError(tried: ProbeResult[]): CliError {
-  const lines = tried.map((r) => `    ${socketPathOf(r.candidate.endpoint)} (${r.candidate.source}): ${r.detail}`);
+  const lines = tried.map((r) => `    ${safeCell(socketPathOf(r.candidate.endpoint))} (${safeCell(r.candidate.source)}): ${safeCell(r.detail)}`);
   const denied = tried.some((r) => r.outcome === 'permission-denied');
   return new CliError(`no container runtime found; tried:\n${lines.join('\n')}`, {
     hint: denied

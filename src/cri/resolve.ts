@@ -5,6 +5,7 @@
  */
 import { AmbiguousError, CliError } from '../cli/errors';
 import type { ImageClient, RuntimeClient } from './client';
+import { safeCell } from '../output/format';
 import { InputError } from './input-error';
 import type { Container, Image, PodSandbox } from './types';
 
@@ -16,10 +17,15 @@ export interface Candidate {
   describe: string;
 }
 
+/**
+ * Names in the list come from the runtime: escaped here, one candidate per
+ * line, since reportError escapes line by line and a raw newline in a name
+ * would otherwise make a line of its own (a forged candidate).
+ */
 function ambiguous(kind: string, query: string, matches: Candidate[], hint: string): AmbiguousError {
-  const shown = matches.slice(0, MAX_LISTED).map((m) => `    ${m.id.slice(0, 13)}  ${m.describe}`);
+  const shown = matches.slice(0, MAX_LISTED).map((m) => `    ${safeCell(m.id.slice(0, 13))}  ${safeCell(m.describe)}`);
   if (matches.length > MAX_LISTED) shown.push(`    … and ${matches.length - MAX_LISTED} more`);
-  return new AmbiguousError(`"${query}" matches ${matches.length} ${kind}s:\n${shown.join('\n')}`, hint);
+  return new AmbiguousError(`"${safeCell(query)}" matches ${matches.length} ${kind}s:\n${shown.join('\n')}`, hint);
 }
 
 /**

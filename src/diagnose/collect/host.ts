@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FileRefused, MAX_HOST_FILE_BYTES, readHostFile, readRegularFileSync } from '../../cli/regular-file';
 import { hostPath, KUBEADM_FLAGS } from '../../config/host';
 import { parseKubeletFlags, parseKubeletYaml } from '../../config/kubelet';
 
@@ -23,10 +24,12 @@ export const KUBELET_DEFAULT_ENDPOINT = 'unix:///run/containerd/containerd.sock'
 
 type ReadResult = { text: string; state: FileState } | { text?: undefined; state: FileState };
 
+/** A FIFO here would block diagnose where no signal reaches it (a synchronous read), /dev/zero never end: refused by what it is. */
 export function readFileState(p: string): ReadResult {
   try {
-    return { text: fs.readFileSync(p, 'utf8'), state: { path: p, status: 'ok' } };
+    return { text: readRegularFileSync(p, MAX_HOST_FILE_BYTES), state: { path: p, status: 'ok' } };
   } catch (err) {
+    if (err instanceof FileRefused) return { state: { path: p, status: 'unreadable', error: err.why } };
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { state: { path: p, status: 'missing' } };
     if (code === 'EACCES' || code === 'EPERM') return { state: { path: p, status: 'unreadable', error: 'permission denied' } };
@@ -37,13 +40,10 @@ export function readFileState(p: string): ReadResult {
 // ---------------------------------------------------------------- caller
 
 function nameOf(file: string, id: number): string | undefined {
-  try {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f.length > 2 && Number(f[2]) === id) return f[0];
-    }
-  } catch {
-    /* no passwd/group file: numbers only */
+  // No passwd/group file: numbers only.
+  for (const line of (readHostFile(file) ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length > 2 && Number(f[2]) === id) return f[0];
   }
   return undefined;
 }

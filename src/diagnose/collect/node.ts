@@ -9,6 +9,7 @@ import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { readRegularFileSync, MAX_HOST_FILE_BYTES, readHostFile } from '../../cli/regular-file';
 import { hostPath } from '../../config/host';
 import type { BinaryLookup, CniFacts, CniNetwork, CriFacts, CriSettings, HandlerFacts, HostsTomlFacts, ImageFsFacts, PathFacts, ProcessFacts, SandboxFacts, Valued } from '../facts';
 import { modeString } from '../text';
@@ -176,7 +177,7 @@ export function collectCni(settings: CriSettings, cri: CriFacts | undefined, con
   const parsed: CniNetwork[] = [];
   for (const name of names) {
     try {
-      const conf = JSON.parse(fs.readFileSync(path.join(confDir, name), 'utf8')) as Record<string, unknown>;
+      const conf = JSON.parse(readRegularFileSync(path.join(confDir, name), MAX_HOST_FILE_BYTES)) as Record<string, unknown>;
       const types = pluginTypes(conf);
       if (types.length === 0) throw new Error('no plugin "type" in it');
       facts.files.push({ name });
@@ -225,13 +226,8 @@ export function isLocalhost(host: string): boolean {
 
 /** A hosts.toml parsed, or undefined where there is none (or it cannot be read). */
 function readHostsToml(file: string): TomlParse | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return parseToml(text);
+  const text = readHostFile(file);
+  return text === undefined ? undefined : parseToml(text);
 }
 
 /** The URLs containerd would try, in order: hosts.toml mirrors, then the server. */

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readHostFile } from '../../cli/regular-file';
 import { hostPath, hostRoot } from '../../config/host';
 import type { LastWords, UnitFacts } from '../facts';
 
@@ -14,13 +15,8 @@ import type { LastWords, UnitFacts } from '../facts';
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
 const UNIT = 'containerd.service';
 
-function read(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+/** A unit file that is a FIFO or a device would block or never end. */
+const read = readHostFile;
 
 /** `Key=value` lines of a unit file, continuation lines joined, with their line numbers. */
 function assignments(text: string): { key: string; value: string; line: number; raw: string }[] {
@@ -114,6 +110,8 @@ export function readContainerdLog(usesSystemd: boolean, timeoutMs: number): Cont
     const file = hostPath(p);
     try {
       const st = fs.statSync(file);
+      // Opening a FIFO blocks (and /dev/zero's size says nothing): log files only.
+      if (!st.isFile()) continue;
       const fd = fs.openSync(file, 'r');
       try {
         const len = Math.min(st.size, 64 * 1024);
