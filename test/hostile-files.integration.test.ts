@@ -74,10 +74,10 @@ describe('a crictl config that is not a regular file', () => {
   });
   const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  it('-c: exit 2, one line naming the path and what it is, no hang', async () => {
+  it('-c: exit 1 (usage), one line naming the path and what it is, no hang', async () => {
     for (const [label, p, why] of kinds) {
       const r = await runCli(['-c', p, 'version', '-r', 'unix:///nonexistent.sock'], { killAfterMs: BOUND_MS });
-      assertOneLine(r, 2, new RegExp(`^tcrictl: config file ${escape(p)} .*`), `-c ${label}`);
+      assertOneLine(r, 1, new RegExp(`^tcrictl: config file ${escape(p)} .*`), `-c ${label}`);
       assert.match(r.stderr.split('\n')[0], why, `-c ${label}`);
     }
   });
@@ -85,7 +85,7 @@ describe('a crictl config that is not a regular file', () => {
   it('CRI_CONFIG_FILE: the same', async () => {
     for (const [label, p, why] of kinds) {
       const r = await runCli(['version', '-r', 'unix:///nonexistent.sock'], { env: { CRI_CONFIG_FILE: p }, killAfterMs: BOUND_MS });
-      assertOneLine(r, 2, new RegExp(`^tcrictl: config file ${escape(p)} .*`), `CRI_CONFIG_FILE ${label}`);
+      assertOneLine(r, 1, new RegExp(`^tcrictl: config file ${escape(p)} .*`), `CRI_CONFIG_FILE ${label}`);
       assert.match(r.stderr.split('\n')[0], why, `CRI_CONFIG_FILE ${label}`);
     }
   });
@@ -96,7 +96,7 @@ describe('a crictl config that is not a regular file', () => {
     const head = 'timeout: 7\n#';
     fs.writeFileSync(big, head + 'x'.repeat((1 << 20) - head.length) + '\n');
     const r = await runCli(['-c', big, 'version', '-r', 'unix:///nonexistent.sock'], { killAfterMs: BOUND_MS });
-    assertOneLine(r, 2, new RegExp(`^tcrictl: config file ${escape(big)} is larger than 1 MiB$`), 'big config');
+    assertOneLine(r, 1, new RegExp(`^tcrictl: config file ${escape(big)} is larger than 1 MiB$`), 'big config');
     fs.truncateSync(big, 1 << 20);
     const ok = await runCli(['-c', big, 'version', '-r', 'unix:///nonexistent.sock'], { killAfterMs: BOUND_MS });
     // Read and used: it fails on the missing socket (exit 1), not on the file.
@@ -146,7 +146,7 @@ describe('other files the user names: pod and container configs, the crictl conf
   });
   const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  it('runp, create, config --get, config --set: exit 2, one line naming the path and what it is, no hang, nothing changed', async () => {
+  it('runp, create, config --get, config --set: exit 1 (usage), one line naming the path and what it is, no hang, nothing changed', async () => {
     const rt = await fake();
     for (const [label, p, why] of kinds) {
       const runs: Array<[string, string[]]> = [
@@ -157,7 +157,7 @@ describe('other files the user names: pod and container configs, the crictl conf
       ];
       for (const [cmd, args] of runs) {
         const r = await runCli(args, { killAfterMs: BOUND_MS });
-        assertOneLine(r, 2, new RegExp(`^tcrictl: config file ${escape(p)} `), `${cmd} ${label}`);
+        assertOneLine(r, 1, new RegExp(`^tcrictl: config file ${escape(p)} `), `${cmd} ${label}`);
         assert.match(r.stderr.split('\n')[0], why, `${cmd} ${label}`);
       }
       if (p.startsWith(tmp)) assert.ok(!fs.lstatSync(p).isFile(), `${label} is still what it was (config --set did not replace it)`);
