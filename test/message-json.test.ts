@@ -8,7 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
-import { int64Of } from '../src/cri/filters';
+import { int64Of, newestFirst } from '../src/cri/filters';
 import { messageListChunks } from '../src/output/message-json';
 import { jsonListChunks } from '../src/output/stream';
 
@@ -68,5 +68,16 @@ describe('int64Of', () => {
     }
     assert.equal(int64Of(''), 0n);
     assert.equal(int64Of({ low: -1, high: -1, unsigned: true, toString: () => '' } as unknown as string), 18446744073709551615n);
+  });
+});
+
+describe('newestFirst on decoded messages', () => {
+  it('orders Longs and strings by the exact int64, ties in the runtime order', () => {
+    const t = messageType('runtime.v1.Container');
+    const values = ['1795614595949718903', '-1', '1795614595949718902', '0', '9223372036854775807', '-9223372036854775808', '4294967296', '4294967295', '1795614595949718902'];
+    const msgs = values.map((v, i) => t.decode(t.encode(t.fromObject({ id: `c${i}`, createdAt: v })).finish()) as unknown as { id: string; createdAt: { toString(): string } });
+    const want = values.map((v, i) => ({ v: BigInt(v), i })).sort((a, b) => (a.v > b.v ? -1 : a.v < b.v ? 1 : a.i - b.i)).map((x) => `c${x.i}`);
+    assert.deepEqual(newestFirst(msgs).map((m) => m.id), want);
+    assert.deepEqual(newestFirst(values.map((createdAt, i) => ({ id: `c${i}`, createdAt }))).map((m) => m.id), want);
   });
 });
