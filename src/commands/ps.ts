@@ -1,11 +1,12 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { cachedImageLookup, listContainers } from '../cri/filters';
+import { cachedImageLookup, containerFilter, listContainers, selectContainers } from '../cri/filters';
 import type { ImageClient } from '../cri/client';
 import { renderContainers } from '../output/containers';
 import { renderMessage } from '../output/render';
-import { jsonListChunks, writeChunks } from '../output/stream';
+import { messageListChunks } from '../output/message-json';
+import { writeChunks } from '../output/stream';
 
 export default class Ps extends BaseCommand<typeof Ps> {
   static override summary = 'List containers.';
@@ -44,8 +45,12 @@ export default class Ps extends BaseCommand<typeof Ps> {
     const rt = await this.runtimeClient();
     const needImages = !!f.image || (f['resolve-image-path'] && format === 'table' && !f.quiet && !f.verbose);
     const img = needImages ? await this.imageClient() : undefined;
+    if (format === 'json') {
+      // protobufjs' decoded messages, written without a toObject copy: ps -a -o json on 20,000 containers (message-json.ts).
+      const messages = await selectContainers(await rt.listContainerMessages(containerFilter(opts)), img && cachedImageLookup(img), opts);
+      return await writeChunks(messageListChunks('runtime.v1.ListContainersResponse', 'containers', messages));
+    }
     const list = await listContainers(rt, img && cachedImageLookup(img), opts);
-    if (format === 'json') return await writeChunks(jsonListChunks('runtime.v1.ListContainersResponse', 'containers', list));
     if (format === 'yaml') {
       this.print(renderMessage('runtime.v1.ListContainersResponse', { containers: list }, format));
       return;

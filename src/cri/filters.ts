@@ -8,7 +8,7 @@ import type { ImageClient, RuntimeClient } from './client';
 import { InputError } from './input-error';
 import { suggest } from '../cli/suggest';
 import { normalizeImageRef } from './resolve';
-import type { Container, ContainerFilter, ContainerState, Image, Labels, PodSandbox, PodSandboxFilter, PodSandboxState } from './types';
+import type { Container, ContainerFilter, RawContainer, ContainerState, Image, Labels, PodSandbox, PodSandboxFilter, PodSandboxState } from './types';
 
 export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
 export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -113,10 +113,11 @@ export function podFilter(o: PodListOptions): PodSandboxFilter {
 }
 
 /** Newest first (createdAt descending), then -n N (wins) or -l (1); 0 or less means all. */
-export function newestFirst<T extends { createdAt: string }>(items: T[], latest?: boolean, last?: number): T[] {
-  // Each timestamp parsed once (not twice per comparison); the sort is stable, so ties keep the runtime's order.
-  const keyed = items.map((item) => ({ item, ns: BigInt(item.createdAt || '0') }));
-  keyed.sort((a, b) => (a.ns > b.ns ? -1 : a.ns < b.ns ? 1 : 0));
+export function newestFirst<T extends { createdAt: string | { toString(): string } }>(items: T[], latest?: boolean, last?: number): T[] {
+  // Each timestamp read once, as two exact 32-bit halves (number comparisons: BigInt ones cost
+  // 50 ms on 20,000 containers before the JIT warms up); the sort is stable, so ties keep the runtime's order.
+  const keyed = items.map((item) => halvesOf(item, item.createdAt));
+  keyed.sort((a, b) => b.hi - a.hi || b.lo - a.lo);
   let n = keyed.length;
   if (latest) n = 1;
   if (last !== undefined && last > 0) n = last;
@@ -125,8 +126,28 @@ export function newestFirst<T extends { createdAt: string }>(items: T[], latest?
   return out;
 }
 
+/**
+ * An int64 as a BigInt: a decimal string (toObject's shape), or a decoded
+ * message's long.js Long (RawContainer), read from its two 32-bit halves:
+ * Long's own toString() divides in JS and cost 90 ms on 20,000 containers.
+ */
+export function int64Of(v: string | { toString(): string }): bigint {
+  if (typeof v === 'string') return BigInt(v || '0');
+  const l = v as { low?: number; high?: number; unsigned?: boolean };
+  if (typeof l.low !== 'number' || typeof l.high !== 'number') return BigInt(String(v));
+  return (BigInt(l.unsigned ? l.high >>> 0 : l.high) << 32n) + BigInt(l.low >>> 0);
+}
+
+/** `item` with its int64 `v`'s high (signed) and low (unsigned) 32 bits, exactly, as numbers. */
+function halvesOf<T>(item: T, v: string | { toString(): string }): { item: T; hi: number; lo: number } {
+  const l = v as { low?: number; high?: number; unsigned?: boolean };
+  if (typeof v !== 'string' && typeof l.low === 'number' && typeof l.high === 'number') return { item, hi: l.unsigned ? l.high >>> 0 : l.high, lo: l.low >>> 0 };
+  const n = int64Of(v);
+  return { item, hi: Number(n >> 32n), lo: Number(n & 0xffffffffn) };
+}
+
 /** crictl's client-side container filters: --name on metadata.name, --namespace on the pod-namespace label. */
-export function matchContainer(c: Container, o: Pick<ContainerListOptions, 'name' | 'namespace'>): boolean {
+export function matchContainer(c: RawContainer, o: Pick<ContainerListOptions, 'name' | 'namespace'>): boolean {
   if (!c.metadata) return false;
   if (o.name && !o.name.test(c.metadata.name)) return false;
   if (o.namespace && !o.namespace.test(fromLabels(c.labels, POD_NAMESPACE_LABEL))) return false;
@@ -158,10 +179,10 @@ export function cachedImageLookup(img: ImageClient): ImageIdLookup {
 }
 
 /** crictl's --image: the filter image and the container's image resolve to the same image ID. */
-export async function filterByImage(containers: Container[], image: string, lookup: ImageIdLookup): Promise<Container[]> {
+export async function filterByImage<C extends RawContainer>(containers: C[], image: string, lookup: ImageIdLookup): Promise<C[]> {
   const want = await lookup(image);
   if (!want) return [];
-  const out: Container[] = [];
+  const out: C[] = [];
   for (const c of containers) {
     if ((await lookup(c.image?.image ?? '')) === want) out.push(c);
   }
@@ -173,7 +194,7 @@ export async function listContainers(rt: RuntimeClient, lookup: ImageIdLookup | 
   return selectContainers(await rt.listContainers(containerFilter(o)), lookup, o);
 }
 
-export async function selectContainers(all: Container[], lookup: ImageIdLookup | undefined, o: ContainerListOptions): Promise<Container[]> {
+export async function selectContainers<C extends RawContainer>(all: C[], lookup: ImageIdLookup | undefined, o: ContainerListOptions): Promise<C[]> {
   let list = all.filter((c) => matchContainer(c, o));
   if (o.image && lookup) list = await filterByImage(list, o.image, lookup);
   return newestFirst(list, o.latest, o.last);

@@ -145,6 +145,16 @@ export const DECODE_OPTIONS: protobuf.IConversionOptions = {
   oneofs: false,
 };
 
+/** The fully qualified request and response types of `service`'s method `name`. */
+export function methodTypes(service: string, name: string): { request: string; response: string } {
+  const svc = index().get(service);
+  const m = svc?.json.methods && Object.prototype.hasOwnProperty.call(svc.json.methods, name) ? svc.json.methods[name] : undefined;
+  const request = m && resolveName(m.requestType, svc!.pkg);
+  const response = m && resolveName(m.responseType, svc!.pkg);
+  if (!request || !response) throw new Error(`unknown method ${service}/${name}`);
+  return { request, response };
+}
+
 const definitions = new Map<string, MethodDefinition<object, unknown>>();
 
 /**

@@ -6,6 +6,7 @@
  * messages as null. Requests take the permissive input types.
  */
 import type { ContainerFilter as ContainerFilterIn } from './generated/types/runtime/v1/ContainerFilter';
+import type { Container__Output as Container__Out } from './generated/types/runtime/v1/Container';
 import type { PodSandboxFilter as PodSandboxFilterIn } from './generated/types/runtime/v1/PodSandboxFilter';
 
 export type { Container__Output as Container } from './generated/types/runtime/v1/Container';
@@ -24,5 +25,12 @@ export type { VersionResponse__Output as VersionResponse } from './generated/typ
 export type { ContainerEventResponse__Output as ContainerEventResponse } from './generated/types/runtime/v1/ContainerEventResponse';
 
 export type Labels = Record<string, string>;
+
+/**
+ * A Container as protobufjs decodes it, before toObject (raw-codec.ts): what
+ * the client-side filters read. int64 is a long.js Long there, whose
+ * toString() is the decimal string the other shape carries.
+ */
+export type RawContainer = Pick<Container__Out, 'metadata' | 'labels' | 'image'> & { createdAt: string | { toString(): string } };
 export type ContainerFilter = ContainerFilterIn;
 export type PodSandboxFilter = PodSandboxFilterIn;

@@ -58,7 +58,7 @@ function planOf(type: protobuf.Type): Plan {
 const NEEDS_ESCAPE = /[\x00-\x1f"\\\ud800-\udfff]/;
 
 /** JSON.stringify(v) (undefined: 'null'), answered without a call into JSON for plain strings. */
-function scalar(v: unknown): string {
+export function scalar(v: unknown): string {
   if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
   return JSON.stringify(v) ?? 'null';
 }
@@ -113,7 +113,7 @@ function writeMessage(plan: Plan, value: unknown, ind: string): string {
   return out ? `${out}\n${ind}}` : '{}';
 }
 
-type Writer = (value: unknown, ind: string) => string;
+export type Writer = (value: unknown, ind: string) => string;
 
 function writerOf(type: protobuf.Type): Writer {
   const plan = planOf(type);
@@ -135,6 +135,11 @@ export function* jsonListChunks(listType: string, field: string, items: readonly
     yield renderMessage(listType, { [field]: items }, 'json') + '\n';
     return;
   }
+  yield* listChunks(field, items, write);
+}
+
+/** `{"field": [items…]}` and a newline, in chunks of about CHUNK_CHARS, each item written by `write`. */
+export function* listChunks(field: string, items: readonly unknown[], write: Writer): Generator<string> {
   if (items.length === 0) {
     yield `{\n  ${JSON.stringify(field)}: []\n}\n`;
     return;
