@@ -27,19 +27,19 @@ export function setIOStreams(io: IOStreams | undefined): void {
  * command awaiting one would hang until lifecycle's backstop ended it.
  * Resolves on drain, close, error or `signal`'s abort.
  */
-export function drained(out: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+export function drained(out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       out.off('drain', done);
       out.off('close', done);
       out.off('error', done);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     out.once('drain', done);
     out.once('close', done);
     out.once('error', done);
-    signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

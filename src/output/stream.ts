@@ -9,7 +9,7 @@
  * where a JS object would put integer-like keys ("10") first.
  */
 import type * as protobuf from 'protobufjs';
-import { ioStreams } from '../cli/io';
+import { drained, ioStreams } from '../cli/io';
 import { stdoutClosed } from '../cli/lifecycle';
 import { messageType } from '../cri/proto';
 import { renderMessage } from './render';
@@ -177,16 +177,3 @@ export async function writeChunks(chunks: Iterable<string | Uint8Array>, out: No
   }
 }
 
-function drained(out: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      out.removeListener('drain', done);
-      out.removeListener('close', done);
-      out.removeListener('error', done);
-      resolve();
-    };
-    out.once('drain', done);
-    out.once('close', done);
-    out.once('error', done);
-  });
-}
