@@ -10,7 +10,7 @@ export default class Imagefsinfo extends BaseCommand<typeof Imagefsinfo> {
   static override description =
     'Prints {"status": <ImageFsInfoResponse>} (image and container filesystems) like current crictl; ' +
     '-o table prints the usage per filesystem.';
-  static override examples = ['<%= config.bin %> imagefsinfo', '<%= config.bin %> imagefsinfo -o table'];
+  static override examples = ['<%= config.bin %> imagefsinfo', '<%= config.bin %> imagefsinfo -o table', "<%= config.bin %> imagefsinfo -o go-template --template '{{range .status.imageFilesystems}}{{.usedBytes.value}}{{end}}'"];
   static override flags = {
     output: F.output(['json', 'yaml', 'go-template', 'table'], 'json'),
     template: F.template,

@@ -17,7 +17,7 @@ export default class Info extends BaseCommand<typeof Info> {
   static override description =
     "Prints the runtime's Status with its verbose info, keys sorted, like current crictl " +
     '({"status": …, "config": …, …}). -q asks for the conditions only.';
-  static override examples = ['<%= config.bin %> info', '<%= config.bin %> info -q -o yaml', '<%= config.bin %> info | jq .status.conditions'];
+  static override examples = ['<%= config.bin %> info', '<%= config.bin %> info -q -o yaml', '<%= config.bin %> info | jq .status.conditions', "<%= config.bin %> info -o go-template --template '{{range .status.conditions}}{{.type}}={{.status}} {{end}}'"];
   static override flags = {
     output: F.output(['json', 'yaml', 'go-template'], 'json'),
     quiet: F.quietStatus,

@@ -17,6 +17,7 @@ export default class Inspect extends BaseCommand<typeof Inspect> {
     '<%= config.bin %> inspect 1f2e3d4c5b6a',
     '<%= config.bin %> inspect app -o yaml',
     '<%= config.bin %> inspect --name etcd -q',
+    "<%= config.bin %> inspect app -o go-template --template '{{.status.state}}'",
   ];
   static override strict = false;
   static override args = {

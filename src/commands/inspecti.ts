@@ -15,7 +15,7 @@ export default class Inspecti extends BaseCommand<typeof Inspecti> {
     'Prints {"info": …, "status": …} with every key sorted, like current crictl: one object for one image, ' +
     'an array for several. An image may be a reference (busybox, busybox:1.36), an ID or a unique ID prefix. ' +
     'Without arguments it inspects every image (--name and -f narrow the list).';
-  static override examples = ['<%= config.bin %> inspecti busybox', '<%= config.bin %> inspecti f19d423cb2f4 -o table', '<%= config.bin %> inspecti -f dangling=true -q'];
+  static override examples = ['<%= config.bin %> inspecti busybox', '<%= config.bin %> inspecti f19d423cb2f4 -o table', '<%= config.bin %> inspecti -f dangling=true -q', "<%= config.bin %> inspecti busybox -o go-template --template '{{index .status.repoTags 0}} {{.status.size}}'"];
   static override strict = false;
   static override args = {
     ids: Args.string({ description: 'IMAGE-ID... (reference, ID or unique ID prefix)', required: false }),

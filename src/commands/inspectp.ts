@@ -13,7 +13,7 @@ export default class Inspectp extends BaseCommand<typeof Inspectp> {
     'Prints {"info": …, "status": …} with every key sorted, like current crictl: one object for one pod, ' +
     'an array for several. IDs may be full IDs, unique prefixes or pod names. ' +
     'Without IDs it inspects the pods the filter flags select (default: all).';
-  static override examples = ['<%= config.bin %> inspectp 9a8b7c6d5e4f', '<%= config.bin %> inspectp web -o table', '<%= config.bin %> inspectp --namespace kube-system -q'];
+  static override examples = ['<%= config.bin %> inspectp 9a8b7c6d5e4f', '<%= config.bin %> inspectp web -o table', '<%= config.bin %> inspectp --namespace kube-system -q', "<%= config.bin %> inspectp web -o go-template --template '{{.status.metadata.name}} {{.status.state}}'"];
   static override strict = false;
   static override args = {
     ids: Args.string({ description: 'POD-ID... (full ID, unique prefix or name)', required: false }),
