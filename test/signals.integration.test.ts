@@ -51,6 +51,18 @@ const COMMANDS: Array<[string, () => Promise<{ args: string[]; overrides: FakeCr
   }],
 ];
 
+
+/** Sends `sig` to a running tcrictl; how long it took to close, and its result (never hung). */
+async function signalAndWait(run: ReturnType<typeof startCli>, sig: NodeJS.Signals, t: { diagnostic(m: string): void }) {
+  const closed = msUntilClosed(run.child);
+  run.child.kill(sig);
+  const ms = await closed;
+  const r = await run.result;
+  t.diagnostic(`ended ${Math.round(ms)} ms after ${sig}`);
+  assert.equal(r.hung, false);
+  return { ms, r };
+}
+
 describe('SIGINT and SIGTERM end long-running commands with 130 and 143', () => {
   for (const [name, setup] of COMMANDS) {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -59,12 +71,7 @@ describe('SIGINT and SIGTERM end long-running commands with 130 and 143', () => 
         const f = await fake({ overrides });
         const run = startCli(['-r', f.endpoint, ...args]); // before exec's command
         await run.firstOutput;
-        const closed = msUntilClosed(run.child);
-        run.child.kill(sig);
-        const ms = await closed;
-        const r = await run.result;
-        t.diagnostic(`ended ${Math.round(ms)} ms after ${sig}`);
-        assert.equal(r.hung, false);
+        const { ms, r } = await signalAndWait(run, sig, t);
         assert.equal(r.signal, null, 'ended by itself, not by the signal\'s default action');
         assert.equal(r.code, CODES[sig], r.stderr);
         assert.ok(ms <= END_BOUND_MS, `ended ${Math.round(ms)} ms after ${sig}`);
@@ -85,12 +92,7 @@ describe('a call blocked on a server that accepts and never answers (-t 30s)', (
         if (mode === 'hang') await f.waitForCall('Version');
         // The silent fake notes connections without waking waiters: poll.
         else while (!f.calls.includes('(connection)')) await new Promise((r) => setTimeout(r, 20));
-        const closed = msUntilClosed(run.child);
-        run.child.kill(sig);
-        const ms = await closed;
-        const r = await run.result;
-        t.diagnostic(`ended ${Math.round(ms)} ms after ${sig}`);
-        assert.equal(r.hung, false);
+        const { ms, r } = await signalAndWait(run, sig, t);
         assert.equal(r.code, CODES[sig], r.stderr);
         assert.ok(ms <= END_BOUND_MS, `ended ${Math.round(ms)} ms after ${sig}`);
         assert.equal(r.stderr, 'tcrictl: interrupted\n');
