@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
 import { renderMessage } from '../src/output/render';
-import { jsonListChunks, messageJson, writeChunks } from '../src/output/stream';
+import { messageJson } from '../src/output/json-writer';
+import { jsonListChunks, writeChunks } from '../src/output/stream';
 import { toProtoJson } from '../src/output/json';
 
 function decoded(type: string, partial: object): Record<string, unknown> {

@@ -5,8 +5,7 @@ import { cachedImageLookup, containerFilter, listContainers, selectContainers } 
 import type { ImageClient } from '../cri/client';
 import { renderContainers } from '../output/containers';
 import { renderMessage } from '../output/render';
-import { messageListChunks } from '../output/message-json';
-import { writeChunks } from '../output/stream';
+import { jsonListChunks, writeChunks } from '../output/stream';
 
 export default class Ps extends BaseCommand<typeof Ps> {
   static override summary = 'List containers.';
@@ -46,9 +45,9 @@ export default class Ps extends BaseCommand<typeof Ps> {
     const needImages = !!f.image || (f['resolve-image-path'] && format === 'table' && !f.quiet && !f.verbose);
     const img = needImages ? await this.imageClient() : undefined;
     if (format === 'json') {
-      // protobufjs' decoded messages, written without a toObject copy: ps -a -o json on 20,000 containers (message-json.ts).
+      // protobufjs' decoded messages, written without a toObject copy: ps -a -o json on 20,000 containers (stream.ts).
       const messages = await selectContainers(await rt.listContainerMessages(containerFilter(opts)), img && cachedImageLookup(img), opts);
-      return await writeChunks(messageListChunks('runtime.v1.ListContainersResponse', 'containers', messages));
+      return await writeChunks(jsonListChunks('runtime.v1.ListContainersResponse', 'containers', messages, { pb: true }));
     }
     const list = await listContainers(rt, img && cachedImageLookup(img), opts);
     if (format === 'yaml') {

@@ -255,7 +255,7 @@ export class RuntimeClient {
   async listContainers(filter: T.ContainerFilter = {}): Promise<T.Container[]> {
     return (await this.call<{ containers: T.Container[] }>('ListContainers', { filter })).containers;
   }
-  /** ListContainers' decoded messages (protobufjs Message objects: int64 as Long, enums as numbers), for message-json.ts. */
+  /** ListContainers' decoded messages (protobufjs Message objects: int64 as Long, enums as numbers), for output/stream.ts. */
   async listContainerMessages(filter: T.ContainerFilter = {}): Promise<T.RawContainer[]> {
     return (await this.call<{ containers: T.RawContainer[] }>('ListContainers', { filter }, { rawMessage: true })).containers;
   }

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../cli/errors';
 import { sortKeysDeep, stringifyJson, toProtoJson } from './json';
-import { messageJson } from './stream';
+import { messageJson } from './json-writer';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 

@@ -1,7 +1,7 @@
 /**
- * message-json.ts writes from protobufjs' decoded messages (no toObject):
- * it must print byte for byte what stream.ts prints from proto-loader's
- * toObject copy (DECODE_OPTIONS) of the same bytes, for every field kind the
+ * json-writer.ts also writes from protobufjs' decoded messages (no toObject,
+ * `{ pb: true }`): it must print byte for byte what it prints from
+ * proto-loader's toObject copy (DECODE_OPTIONS) of the same bytes, for every field kind the
  * CRI lists have: int64 and uint64 (Long), enums (known and unknown numbers),
  * maps, repeated, unset and set message fields, wrapper messages, escapes.
  */
@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
 import { int64Of, newestFirst } from '../src/cri/filters';
-import { messageListChunks } from '../src/output/message-json';
 import { jsonListChunks } from '../src/output/stream';
 
 const join = (it: Iterable<string>) => [...it].join('');
@@ -25,10 +24,10 @@ function both(listType: string, field: string, items: object[]): [unknown[], unk
 
 function sameJson(listType: string, field: string, items: object[]): void {
   const [objects, messages] = both(listType, field, items);
-  assert.equal(join(messageListChunks(listType, field, messages)), join(jsonListChunks(listType, field, objects)));
+  assert.equal(join(jsonListChunks(listType, field, messages, { pb: true })), join(jsonListChunks(listType, field, objects)));
 }
 
-describe('messageListChunks', () => {
+describe('jsonListChunks of protobufjs messages', () => {
   it('containers: int64 near the limits, enums, maps in Go order, unset metadata and image, escapes', () => {
     sameJson('runtime.v1.ListContainersResponse', 'containers', [
       {
