@@ -3,16 +3,18 @@
  * with a build id, its two code caches (help, commands) accepted by this Node
  * and picked by the command line, every command in it, the libraries tcrictl
  * runs on in it (esbuild's metafile) and evaluated, and lazy: `version` and
- * `--help` evaluate neither other commands nor the libraries only they use. Laziness is observed by wrapping esbuild's module
- * initialisers in a copy of the bundle and recording which modules ran.
+ * `--help` evaluate neither other commands nor the libraries only they use.
+ * Laziness is observed with V8's coverage and the bundle's source map.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import type * as http2 from 'node:http2';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { originalPosition } from '../src/cli/stack';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundleFile = path.join(root, 'dist', 'tcrictl.js');
@@ -29,11 +31,11 @@ const { cannedServer, warmRuns } = require(path.join(root, 'scripts', 'warm-cach
 };
 
 /**
- * Functions that exist only once oclif's help renders (an inner function of
- * its renderList): V8 keeps their names in a cache that holds them. Method
- * names would not do: commands evaluate oclif too, which declares them all.
+ * Constants of a method that runs only when oclif renders a command's help
+ * (help/command.js sections()): V8 keeps them in a cache that holds its
+ * compiled code. The bundle is minified, so strings, not function names.
  */
-const HELP_ONLY_NAMES = ['renderMultiline'];
+const HELP_ONLY_NAMES = ['ARGUMENTS', 'FLAG DESCRIPTIONS', 'usageHeader'];
 
 function namesIn(cacheFile: string): string[] {
   const data = fs.readFileSync(cacheFile).toString('latin1');
@@ -65,39 +67,56 @@ function copyPackage(into: string, caches: string[]): string {
   return path.join(into, 'bin', 'run.js');
 }
 
-const MARK = 'globalThis.__tcrictlModules';
+let copies = 0;
+/** The length of bin/loader.js's CommonJS wrapper in front of the bundle's text. */
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) { '.length;
 
-/** A copy of the bundle whose module initialisers record their names in globalThis.__tcrictlModules. */
-function instrumented(source: string): string {
-  const patches: Array<[string, string]> = [
-    [
-      'var __esm = (fn, res, err) => function __init() {',
-      `var __esm = (fn, res, err) => function __init() {\n  if (fn) ${MARK}.add(__getOwnPropNames(fn)[0]);`,
-    ],
-    ['var __commonJS = (cb, mod) => function __require() {', `var __commonJS = (cb, mod) => function __require() {\n  if (!mod) ${MARK}.add(__getOwnPropNames(cb)[0]);`],
-  ];
-  let out = source;
-  for (const [from, to] of patches) {
-    assert.ok(out.includes(from), `esbuild's helper changed: cannot find "${from}"`);
-    out = out.replace(from, to);
-  }
-  return out;
-}
-
-/** Runs argv in a fresh context of the instrumented bundle; returns the modules that were evaluated. */
+/**
+ * Runs argv in a fresh copy of the bundle; returns the modules it evaluated.
+ * The bundle is minified: module names are gone from it. So V8's precise
+ * coverage says which of the copy's functions ran, and the source map
+ * (src/cli/stack.ts) which module each lies in: a module with a function
+ * that ran, its initialiser at least, was evaluated.
+ */
 async function modulesEvaluatedBy(argv: string[]): Promise<string[]> {
-  const g = globalThis as unknown as { __tcrictlModules: Set<string> };
-  g.__tcrictlModules = new Set();
-  const b = loadBundle({ source: instrumented(fs.readFileSync(bundleFile, 'latin1')), filename: bundleFile, dirname: path.dirname(bundleFile), requireFn: require });
+  const session = new inspector.Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+  await post('Profiler.enable');
+  await post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+  // A comment of its own: V8 would share one script (and its counts) between copies of the same text.
+  const source = `${fs.readFileSync(bundleFile, 'latin1')}\n// copy ${++copies}`;
   const write = process.stdout.write;
-  process.stdout.write = () => true;
   try {
+    const b = loadBundle({ source, filename: bundleFile, dirname: path.dirname(bundleFile), requireFn: require });
+    process.stdout.write = () => true;
     await b.exports.run(argv, root);
   } finally {
     process.stdout.write = write;
     process.exitCode = undefined;
   }
-  return [...g.__tcrictlModules];
+  const { result } = await post<inspector.Profiler.TakePreciseCoverageReturnType>('Profiler.takePreciseCoverage');
+  await post('Profiler.stopPreciseCoverage');
+  session.disconnect();
+  // Earlier tests' copies have the same url: this copy is the newest script.
+  const script = result.filter((s) => s.url === bundleFile || s.url === `file://${bundleFile}`).sort((a, b) => Number(a.scriptId) - Number(b.scriptId)).pop();
+  assert.ok(script, 'no coverage for the bundle');
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const modules = new Set<string>();
+  for (const fn of script.functions) {
+    const range = fn.ranges[0];
+    // The whole script (the wrapper) is not a module's.
+    if (range.count === 0 || range.startOffset < WRAPPER) continue;
+    // The middle of a function lies in its module: its first character may be esbuild's, not the module's.
+    const at = Math.floor((range.startOffset + range.endOffset) / 2) - WRAPPER;
+    let line = lineStarts.length - 1;
+    while (lineStarts[line] > at) line--;
+    const pos = originalPosition(bundleFile, line + 1, at - lineStarts[line] + 1);
+    if (pos) modules.add(pos.source);
+  }
+  return [...modules];
 }
 
 /**
@@ -113,8 +132,9 @@ const RUN_LIBRARIES: Array<{ pkg: string; argv?: (endpoint: string) => string[] 
   { pkg: 'ora' },
 ];
 /** The transport: a usage error or help never evaluates it. */
-// (grpc-js's status constants excepted: a tiny module that errors.ts names codes with)
-const TRANSPORT = [/node_modules\/@grpc\/(?!grpc-js\/build\/src\/constants\.js)/, /node_modules\/protobufjs\//];
+// (grpc-js's status constants excepted: a tiny module that errors.ts names codes with;
+// the source map names grpc-js's TypeScript, src/constants.ts, for build/src/constants.js)
+const TRANSPORT = [/node_modules\/@grpc\/(?!grpc-js\/(build\/)?src\/constants\.[jt]s$)/, /node_modules\/protobufjs\//];
 const NOT_AT_RUN_TIME: RegExp[] = [];
 const HEAVY_FOR_OTHERS = [/node_modules\/cli-table3\//, /node_modules\/ora\//, /node_modules\/yaml\//, /node_modules\/ws\//, /node_modules\/smol-toml\//, /src\/diagnose\//, /src\/commands\/(?!version\.ts)/];
 

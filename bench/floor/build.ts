@@ -1,7 +1,8 @@
 /**
  * Builds the floor (grpc-version.ts) the way scripts/build.js builds tcrictl: one
- * esbuild bundle (CommonJS, node20, ASCII, `// tcrictl-build <id>` first line) run
- * by bin/loader.js with a V8 code cache written after a first, warming run.
+ * esbuild bundle (scripts/bundle-lib.js BUNDLE_OPTIONS: CommonJS, node20,
+ * minified; ASCII, `// tcrictl-build <id>` first line) run by bin/loader.js
+ * with a V8 code cache written after a first, warming run.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,14 +14,12 @@ export async function buildFloor(dir: string, endpoint: string): Promise<string[
   const root = repoRoot();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { BUNDLE_OPTIONS } = require(path.join(root, 'scripts', 'bundle-lib.js')) as { BUNDLE_OPTIONS: import('esbuild').BuildOptions };
   const result = await esbuild.build({
+    ...BUNDLE_OPTIONS,
     stdin: { contents: "require('./bench/floor/grpc-version').run(process.argv[2]);", resolveDir: root, sourcefile: 'floor-entry.ts', loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     write: false,
-    legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: root,
   });

@@ -17,6 +17,7 @@ import { formatGoDuration } from './duration';
 import { errnoKind } from './errno';
 import { signalExitCode, stdoutClosed, userSignal } from './lifecycle';
 import { suggest } from './suggest';
+import { sourceStack } from './stack';
 import { safeCell } from '../output/format';
 import { GO_TEMPLATE_HINT } from '../output/render';
 
@@ -305,7 +306,7 @@ export function reportError(err: unknown, ctx: ReportContext = {}): void {
   // Per line: some messages are lists on purpose (endpoint candidates, ambiguous names).
   const lines = [`tcrictl: ${cli.message.split('\n').map(safeCell).join('\n')}`];
   if (cli.hint) lines.push(`  hint: ${safeCell(cli.hint)}`);
-  if (ctx.debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(err.stack);
+  if (ctx.debug && err instanceof Error && err.stack && !(err instanceof CliError)) lines.push(sourceStack(err.stack));
   out.write(lines.join('\n') + '\n');
   process.exitCode = cli.exitCode;
 }
