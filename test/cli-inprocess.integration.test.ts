@@ -15,7 +15,7 @@ import { makeHostRoot, STACK_LINE, writeHostFile } from './fake/cli';
 import { defaultImages } from './fake/fake-cri';
 import { fakeRuntimes } from './support/fakes';
 import { runCliInProcess as runCli, runInProcess, type InProcessResult } from './support/in-process';
-import { Connection } from '../src/cri/client';
+import { Connection } from '../src/cri/connection';
 
 const fake = fakeRuntimes();
 

@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../src/cli/errors';
+import { UsageError } from '../src/cli/cli-error';
 import { loadCrictlConfig, parseCrictlConfig } from '../src/config/crictl-config';
 import { makeHostRoot } from './fake/cli';
 

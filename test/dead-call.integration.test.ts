@@ -9,15 +9,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { CONNECTION_LOST } from '../src/cli/errors';
+import { CONNECTION_LOST } from '../src/cli/grpc-errors';
 import { whenStranded } from '../src/cri/dead-call';
 import { status } from '../src/cri/status';
 import { startHostile } from './fake/hostile';
 
 /** Runs `call` (an expression using `rt`) in a child against `endpoint`; what it printed: `code details` or `ok`. */
 function inChild(endpoint: string, call: string, timeoutMs = 0): Promise<string> {
-  const client = JSON.stringify(path.join(__dirname, '..', 'src', 'cri', 'client.js'));
-  const script = `const { Connection, RuntimeClient } = require(${client});
+  const cri = (m: string) => JSON.stringify(path.join(__dirname, '..', 'src', 'cri', `${m}.js`));
+  const script = `const { Connection } = require(${cri('connection')});
+    const { RuntimeClient } = require(${cri('client')});
     (async () => {
       const conn = new Connection(${JSON.stringify(endpoint)}, ${timeoutMs});
       const rt = new RuntimeClient(conn);

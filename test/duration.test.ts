@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatGoDuration, parseDuration, parseGoDuration } from '../src/cli/duration';
-import { UsageError } from '../src/cli/errors';
+import { UsageError } from '../src/cli/cli-error';
 
 describe('parseDuration', () => {
   const cases: Array<[string, number]> = [

@@ -1,8 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '../src/cri/status';
-import { CONNECTION_LOST, CliError, EXIT_INTERRUPTED, ExitCode, UsageError, fromGrpcError, reportError, rpcFailure, type ReportContext } from '../src/cli/errors';
-import { RpcError } from '../src/cri/client';
+import { CliError, EXIT_INTERRUPTED, ExitCode, UsageError } from '../src/cli/cli-error';
+import { reportError, type ReportContext } from '../src/cli/errors';
+import { CONNECTION_LOST, fromGrpcError, rpcFailure } from '../src/cli/grpc-errors';
+import { RpcError } from '../src/cri/rpc-error';
 import { InputError } from '../src/cri/input-error';
 import { STACK_LINE } from './fake/cli';
 

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../src/cli/errors';
+import { UsageError } from '../src/cli/cli-error';
 import { collidingBefore, normalizeMovedGlobals, protectExecTail, splitExecArgv } from '../src/streaming/exec-argv';
 
 describe('splitExecArgv', () => {

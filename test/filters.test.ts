@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliError } from '../src/cli/errors';
+import { CliError } from '../src/cli/cli-error';
 import { InputError } from '../src/cri/input-error';
 import type { RuntimeClient } from '../src/cri/client';
 import {

@@ -26,9 +26,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Connection, RuntimeClient } from '../src/cri/client';
+import { RuntimeClient } from '../src/cri/client';
+import { Connection } from '../src/cri/connection';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
-import { fromGrpcError, isGrpcError, type RpcContext } from '../src/cli/errors';
+import { fromGrpcError, isGrpcError, type RpcContext } from '../src/cli/grpc-errors';
 import { RAW_CONTROL } from './fake/cli';
 import { encodeFrame, F, parseFrames, T, type Frame } from './fake/h2-frames';
 import { mutate } from './fake/mutate';

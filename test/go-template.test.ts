@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTemplate, runTemplate } from '../src/output/go-template';
-import { UsageError } from '../src/cli/errors';
+import { UsageError } from '../src/cli/cli-error';
 
 const DATA = JSON.stringify({
   containerId: 'abc123', containerEventType: 'CONTAINER_STARTED_EVENT', createdAt: '1700000000000000000', pid: 42, ratio: 0.5, ok: true, none: null,

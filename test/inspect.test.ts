@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useUtc } from './support/utc';
-import { CliError } from '../src/cli/errors';
+import { CliError } from '../src/cli/cli-error';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
 import type { ContainerStatus, Image, PodSandboxStatus } from '../src/cri/types';
 import {

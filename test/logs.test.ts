@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CliError, UsageError } from '../src/cli/errors';
+import { CliError, UsageError } from '../src/cli/cli-error';
 import { previousLogPath, printLogs, type LogsOptions } from '../src/logs/logs';
 import { LogPrinter } from '../src/logs/printer';
 import { LogReader } from '../src/logs/reader';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveAll } from '../src/cli/each';
-import { AmbiguousError, CliError, ItemFailures, UsageError } from '../src/cli/errors';
+import { AmbiguousError, CliError, ItemFailures, UsageError } from '../src/cli/cli-error';
 import { registryAuth, scrub, secretsOf } from '../src/cli/pull';
 import { loadContainerConfig, loadPodConfig } from '../src/cri/config-file';
 import { configuredSandboxImages } from '../src/cri/image-users';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSettings } from '../src/cli/base-command';
-import { UsageError } from '../src/cli/errors';
+import { UsageError } from '../src/cli/cli-error';
 import { InputError } from '../src/cri/input-error';
 import { makeHostRoot, writeHostFile } from './fake/cli';
 

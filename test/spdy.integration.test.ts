@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { PassThrough } from 'node:stream';
-import { CliError } from '../src/cli/errors';
+import { CliError } from '../src/cli/cli-error';
 import { runRemoteCommand } from '../src/streaming/remote-command';
 import { runPortForward } from '../src/streaming/port-forward';
 import { runSpdyCommand } from '../src/streaming/spdy-command';

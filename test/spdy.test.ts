@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { CliError } from '../src/cli/errors';
+import { CliError } from '../src/cli/cli-error';
 import { parsePortSpec } from '../src/streaming/port-forward';
 import { SPDY3_DICTIONARY } from '../src/streaming/spdy/dictionary';
 import * as F from '../src/streaming/spdy/frame';

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliError, UsageError } from '../src/cli/errors';
+import { CliError, UsageError } from '../src/cli/cli-error';
 import {
   CONTAINER_STATS_HEADER,
   containerStatsRows,

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CliError } from '../src/cli/errors';
+import { CliError } from '../src/cli/cli-error';
 import { closeFrame, describeStartFailure, frame, parseStatus, PROTOCOL_V4, PROTOCOL_V5, resizeFrame } from '../src/streaming/channel';
 import { ProtocolRefused, runExecStream, websocketUrl, type Output } from '../src/streaming/exec-stream';
 

@@ -15,7 +15,9 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Connection, RpcError, RuntimeClient } from '../src/cri/client';
+import { RuntimeClient } from '../src/cri/client';
+import { Connection } from '../src/cri/connection';
+import { RpcError } from '../src/cri/rpc-error';
 import { status } from '../src/cri/status';
 import { criDefinition } from './support/proto';
 
@@ -277,8 +279,9 @@ describe('grpc-js transport: server streams', () => {
   });
 
   it('leaves nothing behind that keeps the process alive (a failed stream with a long connect timeout)', () => {
-    const client = JSON.stringify(path.join(__dirname, '..', 'src', 'cri', 'client.js'));
-    const script = `const { Connection, RuntimeClient } = require(${client});
+    const cri = (m: string) => JSON.stringify(path.join(__dirname, '..', 'src', 'cri', `${m}.js`));
+    const script = `const { Connection } = require(${cri('connection')});
+      const { RuntimeClient } = require(${cri('client')});
       (async () => {
         const conn = new Connection('unix://${path.join(s.dir, 'nope.sock')}', 600000);
         try { for await (const _ of new RuntimeClient(conn).stream('GetContainerEvents', {})) {} } catch (e) { process.stdout.write(e.details); }

@@ -11,11 +11,12 @@ import { globalFlags } from './global-flags';
 import { ioStreams, type IOStreams } from './io';
 import { loadCrictlConfig, type CrictlConfig } from '../config/crictl-config';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';
-import { Connection, ImageClient, RuntimeClient } from '../cri/client';
+import { ImageClient, RuntimeClient } from '../cri/client';
+import { Connection } from '../cri/connection';
 import { detectRuntime, normalizeEndpoint } from '../cri/endpoint';
 import { processSignal } from './lifecycle';
 import { parseDuration } from './duration';
-import { UsageError } from './errors';
+import { UsageError } from './cli-error';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;

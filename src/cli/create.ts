@@ -5,7 +5,8 @@
  */
 import { Flags } from './command';
 import { parseDuration } from './duration';
-import { inContext, UsageError } from './errors';
+import { UsageError } from './cli-error';
+import { inContext } from './errors';
 import { pullFlags, pullImage, pullTimeoutMs, registryAuth, type PullFlagValues } from './pull';
 import type { ImageClient, RuntimeClient } from '../cri/client';
 

@@ -2,7 +2,7 @@
  * The one reader of durations: Go's time.ParseDuration (what crictl's flags
  * and --since take), plus plain seconds for -t/--timeout.
  */
-import { UsageError } from './errors';
+import { UsageError } from './cli-error';
 
 // Go accepts both micro signs: U+00B5 (micro) and U+03BC (Greek mu).
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, '\u00b5s': 1e3, '\u03bcs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };

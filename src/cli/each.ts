@@ -3,9 +3,9 @@
  * checkpoint: resolve every query first (an ambiguous one stops the command
  * before anything changes), then act on each, a few at a time, printing each
  * success as it happens; every failure is reported and the exit code is 1 if
- * any failed (ItemFailures, see errors.ts).
+ * any failed (ItemFailures, see cli-error.ts).
  */
-import { AmbiguousError, ItemFailures, UsageError } from './errors';
+import { AmbiguousError, ItemFailures, UsageError } from './cli-error';
 import { status } from '../cri/status';
 import { mapLimit } from '../cri/resolve';
 

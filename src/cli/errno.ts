@@ -1,6 +1,6 @@
 /**
  * The one table from errno codes to what they mean for a path tcrictl opens
- * or dials: the socket messages (errors.ts), endpoint probing (cri/endpoint.ts),
+ * or dials: the socket messages (grpc-errors.ts), endpoint probing (cri/endpoint.ts),
  * log files (logs/logs.ts) and config files all read it.
  */
 export type ErrnoKind = 'missing' | 'refused' | 'permission-denied' | 'not-a-socket' | 'not-a-directory' | 'is-a-directory';

@@ -9,7 +9,7 @@ import { mapLimit } from '../cri/resolve';
 import { isTemplate, runTemplateOn, templateFailure, type GoTemplate } from '../output/go-template';
 import { renderStatusData, statusObject, type StatusData } from '../output/inspect';
 import type { OutputFormat } from '../output/render';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 import { output, outputOrTemplate, quietStatus, template } from './flags';
 
 const FORMATS: OutputFormat[] = ['json', 'yaml', 'table'];

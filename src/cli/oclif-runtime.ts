@@ -10,7 +10,7 @@
  */
 import { Config, flush, Help, ux, type Command, type Hook, type Interfaces } from '@oclif/core';
 import { withoutGlobalFlags } from './argv';
-import { UsageError } from './errors';
+import { UsageError } from './cli-error';
 import { suggest } from './suggest';
 
 /** A command class as the registry holds it. */

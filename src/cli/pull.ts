@@ -6,7 +6,8 @@
  */
 import { Flags } from './command';
 import { parseDuration } from './duration';
-import { CliError, inContext, UsageError } from './errors';
+import { CliError, UsageError } from './cli-error';
+import { inContext } from './errors';
 import type { ImageClient } from '../cri/client';
 import { startSpinner } from '../output/spinner';
 

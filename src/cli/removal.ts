@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RuntimeClient } from '../cri/client';
 import { notFoundAs } from '../cri/resolve';
-import { CliError, inContext } from './errors';
+import { CliError } from './cli-error';
+import { inContext } from './errors';
 import type { Target } from './each';
 
 export interface RemoveOptions {

@@ -7,7 +7,7 @@
 import { Flags } from './command';
 import { renderMessage, type OutputFormat } from '../output/render';
 import { parseLabels, statsLoop } from '../output/stats';
-import { UsageError } from './errors';
+import { UsageError } from './cli-error';
 import { ioStreams } from './io';
 import { label, output, outputFormat } from './flags';
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { CliError, UsageError } from '../cli/errors';
+import { CliError, UsageError } from '../cli/cli-error';
 import { resolveContainer } from '../cri/resolve';
 import { collidingBefore, normalizeMovedGlobals } from '../streaming/exec-argv';
 import { absoluteStreamUrl, localTerminal } from '../streaming/local';

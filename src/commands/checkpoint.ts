@@ -1,7 +1,8 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { finish, resolveAll, runEach } from '../cli/each';
-import { CliError, inContext, UsageError } from '../cli/errors';
+import { CliError, UsageError } from '../cli/cli-error';
+import { inContext } from '../cli/errors';
 import { notFoundAs } from '../cri/resolve';
 import { status } from '../cri/status';
 import { containerPicker } from '../cri/targets';

@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { showHelp } from '../cli/oclif-runtime';
 import { getOption, OPTIONS, readConfigDocument, setOption, writeConfigAtomically } from '../config/crictl-config-edit';
 import { DEFAULT_CRICTL_CONFIG, hostPath } from '../config/host';

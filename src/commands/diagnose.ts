@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { unreadableBecause } from '../cli/errno';
-import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/errors';
+import { CliError, ExitCode, EXIT_INTERRUPTED } from '../cli/cli-error';
 import { hostPath, KUBELET_CONFIG } from '../config/host';
 import { diagnose, renderJson, renderText, type CollectOptions } from '../diagnose';
 import { EXIT_CANNOT_DIAGNOSE } from '../diagnose/finding';

@@ -1,6 +1,6 @@
 import { Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { CliError, UsageError } from '../cli/errors';
+import { CliError, UsageError } from '../cli/cli-error';
 import { drained, ioStreams } from '../cli/io';
 import { compileTemplate, runTemplate, templateFailure, type GoTemplate } from '../output/go-template';
 import { status } from '../cri/status';

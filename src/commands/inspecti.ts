@@ -1,6 +1,6 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { CliError } from '../cli/errors';
+import { CliError } from '../cli/cli-error';
 import * as F from '../cli/flags';
 import { renderStatuses, statusFlags, statusFormat } from '../cli/inspect';
 import type { ImageClient } from '../cri/client';

@@ -1,8 +1,9 @@
 import { Args, Flags } from '../cli/command';
 import { status as GrpcStatus } from '../cri/status';
 import { BaseCommand } from '../cli/base-command';
-import { CliError } from '../cli/errors';
-import { RpcError, type RuntimeClient } from '../cri/client';
+import { CliError } from '../cli/cli-error';
+import { type RuntimeClient } from '../cri/client';
+import { RpcError } from '../cri/rpc-error';
 import { resolveContainer } from '../cri/resolve';
 import { previousLogPath, printLogs } from '../logs/logs';
 import { collidingBefore, normalizeMovedGlobals } from '../streaming/exec-argv';

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { resolvePod } from '../cri/resolve';
 import { absoluteStreamUrl } from '../streaming/local';
 import { parsePortSpec, runPortForward } from '../streaming/port-forward';

@@ -45,7 +45,7 @@ export default class Ps extends BaseCommand<typeof Ps> {
     const needImages = !!f.image || (f['resolve-image-path'] && format === 'table' && !f.quiet && !f.verbose);
     const img = needImages ? await this.imageClient() : undefined;
     if (format === 'json') {
-      // protobufjs' decoded messages, written without a toObject copy: ps -a -o json on 20,000 containers (stream.ts).
+      // protobufjs' decoded messages, written without a toObject copy: ps -a -o json on 20,000 containers (json-writer.ts).
       const messages = await selectContainers(await rt.listContainerMessages(containerFilter(opts)), img && cachedImageLookup(img), opts);
       return await writeChunks(jsonListChunks('runtime.v1.ListContainersResponse', 'containers', messages, { pb: true }));
     }

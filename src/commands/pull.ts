@@ -1,6 +1,6 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { hideCredentialArgs, pullFlags, pullImage, pullTimeoutMs, registryAuth } from '../cli/pull';
 import { loadPodConfig } from '../cri/config-file';
 import { parseLabels } from '../cri/filters';

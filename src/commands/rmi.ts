@@ -1,7 +1,8 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { finish, resolveAll, runEach, type Target } from '../cli/each';
-import { CliError, inContext, UsageError } from '../cli/errors';
+import { CliError, UsageError } from '../cli/cli-error';
+import { inContext } from '../cli/errors';
 import { showHelp } from '../cli/oclif-runtime';
 import { findImage, imageUsers } from '../cri/image-users';
 import { normalizeImageRef, resolveImage } from '../cri/resolve';

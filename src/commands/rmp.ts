@@ -1,7 +1,7 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { finish, resolveAll, runEach, type Resolved } from '../cli/each';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { showHelp } from '../cli/oclif-runtime';
 import { removePod } from '../cli/removal';
 import { podPicker } from '../cri/targets';

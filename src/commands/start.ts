@@ -1,7 +1,8 @@
 import { Args } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import { finish, resolveAll, runEach } from '../cli/each';
-import { inContext, UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
+import { inContext } from '../cli/errors';
 import { notFoundAs } from '../cri/resolve';
 import { containerPicker } from '../cri/targets';
 

@@ -3,7 +3,8 @@ import { BaseCommand } from '../cli/base-command';
 import { collidingBefore, normalizeMovedGlobals } from '../streaming/exec-argv';
 import { parseDuration } from '../cli/duration';
 import { finish, resolveAll, runEach, type Target } from '../cli/each';
-import { inContext, UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
+import { inContext } from '../cli/errors';
 import { notFoundAs } from '../cri/resolve';
 import { containerPicker } from '../cri/targets';
 

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Document } from 'yaml';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { FileRefused, readRegularFileSync } from '../cli/regular-file';
 import { KEYS, MAX_CONFIG_BYTES, parseBool, parseInt_ } from './crictl-config';
 

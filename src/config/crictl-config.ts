@@ -3,7 +3,7 @@
  * (`timeout` in whole seconds), so one file serves both tools.
  */
 import { unreadableBecause } from '../cli/errno';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { FileRefused, readRegularFileSync } from '../cli/regular-file';
 
 /** crictl.yaml holds a handful of keys: anything near this size is not one. */

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as protobuf from 'protobufjs';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { FileRefused, readRegularFileSync } from '../cli/regular-file';
 import { messageType } from './proto';
 

@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import { status as GrpcStatus } from './status';
 import { errnoKind } from '../cli/errno';
-import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED } from '../cli/cli-error';
 import { canonicalSocket, hostPath, hostRoot, KUBEADM_FLAGS, KUBELET_CONFIG } from '../config/host';
 import { flagEndpoint, yamlEndpoint } from '../config/kubelet';
-import { Connection, RpcError, socketPathOf } from './client';
+import { Connection, socketPathOf } from './connection';
+import { RpcError } from './rpc-error';
 import { InputError } from './input-error';
 import { safeCell } from '../output/format';
 import type { VersionResponse } from './types';

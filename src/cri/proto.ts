@@ -1,7 +1,7 @@
 /**
  * The CRI and containerd schemas: proto-loader package definitions for the
- * transport (client.ts), protobufjs reflection for the renderer (field order:
- * crictl's JSON follows it, src/output/json.ts and stream.ts).
+ * transport (connection.ts), protobufjs reflection for the renderer (field order:
+ * crictl's JSON follows it, src/output/json.ts and json-writer.ts).
  *
  * The build turns `proto/**.proto` into `src/cri/generated/schema.ts` (a JSON
  * descriptor) so that start-up never parses .proto text; both read it.
@@ -16,7 +16,7 @@ import { SCHEMA_JSON } from './generated/schema';
  * types. `ensure()` adds a definition and everything its fields refer to
  * (its closure), then resolves the editions features (wire format: packed,
  * presence) of what was added. Type references are resolved on use
- * (json.ts and stream.ts field.resolve()).
+ * (json.ts and json-writer.ts field.resolve()).
  */
 type JsonDef = { fields?: Record<string, { type: string; keyType?: string }>; values?: unknown; methods?: Record<string, { requestType: string; responseType: string }>; nested?: Record<string, JsonDef>; options?: unknown };
 

@@ -3,7 +3,7 @@
  * come out of `Type.decode` (no `toObject` copy). For the big lists written
  * as JSON (`ps -a -o json` on 20,000 containers): the copy cost as much as
  * the decode, and kept a second live object graph that every young-generation
- * GC had to move. src/output/stream.ts writes crictl's JSON from these
+ * GC had to move. src/output/json-writer.ts writes crictl's JSON from these
  * messages; everything else keeps proto-loader's plain objects (proto.ts).
  */
 import type * as protobuf from 'protobufjs';

@@ -3,7 +3,7 @@
  * prefix, or a name — resolved to one full ID, or a clear error listing the
  * candidates.
  */
-import { AmbiguousError, CliError } from '../cli/errors';
+import { AmbiguousError, CliError } from '../cli/cli-error';
 import type { ImageClient, RuntimeClient } from './client';
 import { safeCell } from '../output/format';
 import { InputError } from './input-error';

@@ -6,7 +6,7 @@
 import { fstatSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { errnoKind } from '../cli/errno';
-import { CliError } from '../cli/errors';
+import { CliError } from '../cli/cli-error';
 import { ioStreams } from '../cli/io';
 import { FileRefused, openRegularFile } from '../cli/regular-file';
 import { followLog } from './follow';

@@ -5,7 +5,7 @@
  * thousands of records per second and Date.parse is the expensive part.
  */
 import { parseGoDuration } from '../cli/duration';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 
 export interface Timestamp {
   /** Seconds since the Unix epoch (may be negative). */

@@ -4,7 +4,7 @@
  * with every key sorted, one object for one ID and an array for several;
  * plus their `-o table` text forms.
  */
-import { CliError } from '../cli/errors';
+import { CliError } from '../cli/cli-error';
 import { messageType } from '../cri/proto';
 import type { ContainerStatus, Image, PodSandboxStatus } from '../cri/types';
 import { ago, humanSize, safeCell } from './format';

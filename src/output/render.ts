@@ -2,7 +2,7 @@
  * The one output switch: json and yaml are produced here and never decorated
  * (no colour, no spinner, TTY or not); tables come from table.ts.
  */
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 import { sortKeysDeep, stringifyJson, toProtoJson } from './json';
 import { messageJson } from './json-writer';
 

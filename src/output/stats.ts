@@ -2,7 +2,7 @@
  * `stats` and `statsp` tables as current crictl prints them, from two samples
  * of ListContainerStats / ListPodSandboxStats, and the frames of `--watch`.
  */
-import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/cli-error';
 import { humanSize, truncateId } from './format';
 import { renderTable } from './table';
 

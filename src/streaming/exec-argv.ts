@@ -12,7 +12,7 @@
  * occurrences are read as the global flags they were.
  */
 import { globalFlagName as globalName, hasInlineValue } from '../cli/argv';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/cli-error';
 
 export interface ExecArgv {
   /** Tokens of global flags, for oclif. */

@@ -7,7 +7,7 @@
  * (ProtocolRefused) and get SPDY instead (remote-command.ts).
  */
 import WebSocket from 'ws';
-import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED } from '../cli/cli-error';
 import {
   closeFrame,
   ERROR,

@@ -2,7 +2,7 @@
  * The local ends of exec/attach/port-forward: the streaming URL as the
  * runtime gave it, and this terminal's size.
  */
-import { CliError } from '../cli/errors';
+import { CliError } from '../cli/cli-error';
 import type { TerminalSize } from './exec-stream';
 
 /** crictl's fallback for runtimes that return only a path. */

@@ -7,7 +7,7 @@
  * the server's end of it ends the local connection.
  */
 import * as net from 'node:net';
-import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../cli/cli-error';
 import type { SpdySession, SpdyStream } from './spdy/session';
 import { upgradeToSpdy, UpgradeRefused } from './spdy/upgrade';
 

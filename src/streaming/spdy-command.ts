@@ -6,7 +6,7 @@
  * stdin half-closed (FIN) at end of input, which the remote command reads as
  * end-of-file. The error stream carries the v4 metav1.Status (exit code).
  */
-import { CliError, EXIT_INTERRUPTED } from '../cli/errors';
+import { CliError, EXIT_INTERRUPTED } from '../cli/cli-error';
 import { parseStatus, PROTOCOL_V4, type ExecOutcome } from './channel';
 import type { ExecStreamOptions, Output } from './exec-stream';
 import type { SpdySession, SpdyStream } from './spdy/session';

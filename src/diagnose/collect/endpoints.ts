@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Connection, socketPathOf } from '../../cri/client';
+import { Connection, socketPathOf } from '../../cri/connection';
 import { candidateEndpoints, probeEndpoint, uniqueBySocket, type ProbeOutcome } from '../../cri/endpoint';
 import type { EndpointFacts, EndpointKind, EndpointProbe, KubeletFacts, ListenerFacts } from '../facts';
 import { formatRef } from '../text';

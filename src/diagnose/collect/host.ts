@@ -10,7 +10,7 @@ import { hostPath, KUBEADM_FLAGS } from '../../config/host';
 import { parseKubeletFlags, parseKubeletYaml } from '../../config/kubelet';
 
 export { canonicalSocket } from '../../config/host';
-import { socketPathOf } from '../../cri/client';
+import { socketPathOf } from '../../cri/connection';
 import { normalizeEndpoint } from '../../cri/endpoint';
 import type { CallerFacts, FileState, KubeletFacts, ProcessFacts, Ref, RuntimeConfigFacts, Valued } from '../facts';
 import { mergeLayers, type ConfigLayer } from '../config-merge';

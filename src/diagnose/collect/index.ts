@@ -4,7 +4,7 @@
  * whole run bounded by a budget. A step whose prerequisite failed is skipped
  * with the reason, so the report can say what it could not see.
  */
-import type { Connection } from '../../cri/client';
+import type { Connection } from '../../cri/connection';
 import { probeEndpoint } from '../../cri/endpoint';
 import { hostPath, hostRoot } from '../../config/host';
 import type { CriSettings, Facts, ProcessFacts, Valued } from '../facts';

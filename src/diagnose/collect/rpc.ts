@@ -6,7 +6,8 @@
  */
 import { status as GrpcStatus } from '../../cri/status';
 import { execFile } from 'node:child_process';
-import { Connection, RpcError } from '../../cri/client';
+import { Connection } from '../../cri/connection';
+import { RpcError } from '../../cri/rpc-error';
 import type { ContainerdFacts, ContainerFacts, CriCondition, CriFacts, PluginFacts, RpcFailure } from '../facts';
 
 export const INTROSPECTION = 'containerd.services.introspection.v1.Introspection';

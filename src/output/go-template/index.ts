@@ -4,7 +4,7 @@
  * error (`failed to parse go-template: …`), and run on the JSON that -o json
  * would print. Go's text/template subset: see parse.ts.
  */
-import { UsageError } from '../../cli/errors';
+import { UsageError } from '../../cli/cli-error';
 import { execute } from './exec';
 import { parseTemplate, TemplateError, type Node } from './parse';
 
