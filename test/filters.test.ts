@@ -4,30 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliError } from '../src/cli/cli-error';
 import { InputError } from '../src/cri/input-error';
 import type { RuntimeClient } from '../src/cri/client';
-import {
-  applyImageFilters,
-  compareImages,
-  compileRegex,
-  containerFilter,
-  filterByImage,
-  fromLabels,
-  imageArgMatcher,
-  listContainers,
-  listPods,
-  matchContainer,
-  matchPod,
-  newestFirst,
-  parseContainerState,
-  parseLabels,
-  parsePodState,
-  podFilter,
-  repoDigestPair,
-  repoTagPairs,
-  sortImages,
-} from '../src/cri/filters';
+import { compileRegex, containerFilter, filterByImage, fromLabels, listContainers, listPods, matchContainer, matchPod, newestFirst, parseContainerState, parseLabels, parsePodState, podFilter } from '../src/cri/filters';
+import { applyImageFilters, compareImages, imageArgMatcher, repoDigestPair, repoTagPairs, sortImages } from '../src/cri/image-filters';
 import type { Container, ContainerFilter, Image, PodSandbox, PodSandboxFilter } from '../src/cri/types';
 
 function ctr(id: string, name: string, createdAt: string, labels: Record<string, string> = {}, image = 'busybox'): Container {

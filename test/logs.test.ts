@@ -13,7 +13,7 @@ import { CliError, UsageError } from '../src/cli/cli-error';
 import { previousLogPath, printLogs, type LogsOptions } from '../src/logs/logs';
 import { LogPrinter } from '../src/logs/printer';
 import { LogReader } from '../src/logs/reader';
-import { Kind, newRecord, parseLine, STDERR, STDOUT } from '../src/logs/record';
+import { Kind, newRecord, parseLine, STDERR } from '../src/logs/record';
 import { LogSink, type Target } from '../src/logs/sink';
 import { tailStart } from '../src/logs/tail';
 import { formatFixed, parseRfc3339, parseSince } from '../src/logs/timestamp';

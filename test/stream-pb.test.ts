@@ -8,7 +8,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECODE_OPTIONS, messageType } from '../src/cri/proto';
-import { int64Of, newestFirst } from '../src/cri/filters';
+import { newestFirst } from '../src/cri/filters';
+import { int64Of } from '../src/cri/int64';
 import { jsonListChunks } from '../src/output/stream';
 
 const join = (it: Iterable<string>) => [...it].join('');

@@ -1,7 +1,7 @@
 import { Args, Flags } from '../cli/command';
 import { BaseCommand } from '../cli/base-command';
 import * as F from '../cli/flags';
-import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/filters';
+import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/image-filters';
 import { renderImages } from '../output/images';
 import { renderMessage } from '../output/render';
 import { jsonListChunks, writeChunks } from '../output/stream';

@@ -4,7 +4,7 @@ import { CliError } from '../cli/cli-error';
 import * as F from '../cli/flags';
 import { renderStatuses, statusFlags, statusFormat } from '../cli/inspect';
 import type { ImageClient } from '../cri/client';
-import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/filters';
+import { applyImageFilters, imageArgMatcher, sortImages } from '../cri/image-filters';
 import { resolveImage } from '../cri/resolve';
 import type { Image } from '../cri/types';
 import { imageStatusJson, imageStatusTable } from '../output/inspect';

@@ -2,7 +2,7 @@
  * `images` output: one table row per repo tag (crictl), the -v text blocks
  * and the -q lines.
  */
-import { repoDigestPair, repoTagPairs } from '../cri/filters';
+import { repoDigestPair, repoTagPairs } from '../cri/image-filters';
 import type { Image } from '../cri/types';
 import { humanSize, safeCell } from './format';
 import { renderTable } from './table';

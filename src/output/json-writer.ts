@@ -16,7 +16,7 @@
  * much as the decode.
  */
 import type * as protobuf from 'protobufjs';
-import { int64Of } from '../cri/filters';
+import { int64Of } from '../cri/int64';
 import { messageType } from '../cri/proto';
 
 const MAP = 0;

@@ -17,7 +17,6 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { criDefinition, repoRoot } from '../support/proto';
 import type { Containerd } from './containerd';

@@ -73,12 +73,12 @@ const FN: Record<string, (...a: unknown[]) => unknown> = {
 
 export function execute(nodes: Node[], data: unknown): string {
   const out: string[] = [];
-  new Exec(data, out).list(nodes, data, [['$', data]]);
+  new Exec(out).list(nodes, data, [['$', data]]);
   return out.join('');
 }
 
 class Exec {
-  constructor(private readonly root: unknown, private readonly out: string[]) {}
+  constructor(private readonly out: string[]) {}
 
   list(nodes: Node[], dot: unknown, vars: Vars): void {
     const depth = vars.length;
