@@ -16,7 +16,7 @@ import { parseKubeletFlags } from '../src/config/kubelet';
 import { collectCni, isLocalhost, lookupBinary, probeTcp, pullEndpoints, registryHost, shimBinaryName } from '../src/diagnose/collect/node';
 import * as net from 'node:net';
 import { chooseEndpoint } from '../src/diagnose/collect/endpoints';
-import { mergeSettings } from '../src/diagnose/collect';
+import { mergeSettings } from '../src/diagnose/collect/merge-settings';
 import { CONFIG_TOML, okProbe, runtimeConfigOf, statusConfig } from './diagnose-fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tcri-diag-unit-'));

@@ -2,11 +2,12 @@
  * diagnose: collect facts, evaluate the rules, build the report. The command
  * (src/commands/diagnose.ts) only parses flags and prints.
  */
-import { collectFacts, type CollectOptions } from './collect';
+import { collectFacts } from './collect';
+import type { CollectOptions } from './collect/context';
 import { buildReport, type Report } from './report';
 import { evaluate } from './rules';
 
-export type { CollectOptions } from './collect';
+export type { CollectOptions } from './collect/context';
 export type { Report } from './report';
 export { renderJson, renderText } from './render';
 

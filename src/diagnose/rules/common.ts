@@ -48,3 +48,12 @@ export function daemonAnswered(f: Facts): boolean {
 export function quote(s: string): string {
   return JSON.stringify(s);
 }
+
+/** One line of evidence: which containerd runs, when it started, when its config file last changed. */
+export function daemonStatusLine(f: Facts): string {
+  const d = f.daemon;
+  if (!d) return f.processes.length ? 'No containerd process serves the runtime socket' : 'No containerd process is running';
+  const started = d.startedAtMs ? new Date(d.startedAtMs).toISOString() : 'unknown time';
+  const edited = f.runtimeConfig?.mtimeMs ? new Date(f.runtimeConfig.mtimeMs).toISOString() : 'unknown time';
+  return `containerd pid ${d.pid} is running; it started at ${started}, the file was last modified at ${edited}`;
+}

@@ -9,7 +9,7 @@ import { criTablePaths, CRI_V1, refOf } from '../runtime-config';
 import { formatRef } from '../text';
 import { KEY_SEP, keyPath } from '../toml';
 import { configPath, containerdVersion, quote, restartContainerd } from './common';
-import { explainProblem, type CriConfigProblem } from './config';
+import { explainProblem, type CriConfigProblem } from './config-cri';
 
 const CRI_PLUGINS: [string, string][] = [
   ['io.containerd.grpc.v1', 'cri'],
