@@ -10,13 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mergeLayers } from '../src/diagnose/config-merge';
-import { collectKubelet } from '../src/diagnose/collect/host';
 import { checkDaemonPaths } from '../src/diagnose/collect/paths';
 import { collectUnit, lastWordsOf, unknownHandlersOf } from '../src/diagnose/collect/service';
 import type { Facts } from '../src/diagnose/facts';
 import { evaluate } from '../src/diagnose/rules';
 import { getPath, parseToml, type TomlTable } from '../src/diagnose/toml';
 import { healthyFacts, okProbe, SOCKET } from './diagnose-fixtures';
+import { collectKubelet } from '../src/diagnose/collect/kubelet';
 
 function layer(file: string, text: string) {
   const p = parseToml(text);
@@ -210,7 +210,7 @@ describe('invented faults: exists but cannot run', () => {
   };
 
   it('a binary for another CPU, or a file that is no program, is "exec format error", never "missing"', async () => {
-    const { lookupBinary } = await import('../src/diagnose/collect/node');
+    const { lookupBinary } = await import('../src/diagnose/collect/binaries');
     const other = process.arch === 'arm64' ? 0x3e : 0xb7;
     fs.writeFileSync(path.join(dir, 'runc'), elf(other), { mode: 0o755 });
     let r = lookupBinary('runc', [dir]);
@@ -225,7 +225,7 @@ describe('invented faults: exists but cannot run', () => {
   });
 
   it('a CNI plugin without its execute bit: cni-plugin-unusable with chmod, not cni-plugin-missing', async () => {
-    const { collectCni } = await import('../src/diagnose/collect/node');
+    const { collectCni } = await import('../src/diagnose/collect/cni');
     const conf = path.join(dir, 'net.d');
     const bin = path.join(dir, 'cni-bin');
     fs.mkdirSync(conf, { recursive: true });
@@ -243,7 +243,7 @@ describe('invented faults: exists but cannot run', () => {
   });
 
   it('a renamed-away CNI config is named when nothing else loads', async () => {
-    const { collectCni } = await import('../src/diagnose/collect/node');
+    const { collectCni } = await import('../src/diagnose/collect/cni');
     const conf = path.join(dir, 'net2.d');
     fs.mkdirSync(conf, { recursive: true });
     fs.writeFileSync(path.join(conf, '10-calico.conflist.bak'), '{}');

@@ -11,13 +11,16 @@ import * as path from 'node:path';
 import { exitCodeFor, orderFindings, type Finding } from '../src/diagnose/finding';
 import { getPath, keyPath, locateKeys, parseToml, splitKey } from '../src/diagnose/toml';
 import { defaultSandboxImage, handlerCgroupDriver, settingsFromFile, settingsFromStatus, tomlLocation } from '../src/diagnose/runtime-config';
-import { collectKubelet, collectRuntimeConfig } from '../src/diagnose/collect/host';
 import { parseKubeletFlags } from '../src/config/kubelet';
-import { collectCni, isLocalhost, lookupBinary, probeTcp, pullEndpoints, registryHost, shimBinaryName } from '../src/diagnose/collect/node';
 import * as net from 'node:net';
 import { chooseEndpoint } from '../src/diagnose/collect/endpoints';
 import { mergeSettings } from '../src/diagnose/collect/merge-settings';
 import { CONFIG_TOML, okProbe, runtimeConfigOf, statusConfig } from './diagnose-fixtures';
+import { collectCni } from '../src/diagnose/collect/cni';
+import { isLocalhost, probeTcp, pullEndpoints, registryHost } from '../src/diagnose/collect/registry';
+import { lookupBinary, shimBinaryName } from '../src/diagnose/collect/binaries';
+import { collectKubelet } from '../src/diagnose/collect/kubelet';
+import { collectRuntimeConfig } from '../src/diagnose/collect/runtime-config-file';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tcri-diag-unit-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

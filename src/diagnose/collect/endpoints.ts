@@ -10,7 +10,8 @@ import { Connection, socketPathOf } from '../../cri/connection';
 import { candidateEndpoints, probeEndpoint, uniqueBySocket, type ProbeOutcome } from '../../cri/endpoint';
 import type { EndpointFacts, EndpointKind, EndpointProbe, KubeletFacts, ListenerFacts } from '../facts';
 import { formatRef } from '../text';
-import { canonicalSocket, procStat } from './host';
+import { canonicalSocket } from '../../config/host';
+import { procStat } from './processes';
 
 export interface Candidate {
   endpoint: string;

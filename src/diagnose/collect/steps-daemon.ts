@@ -4,13 +4,13 @@
  * own API and the CRI, the binary's version, and the effective settings.
  */
 import { probeEndpoint } from '../../cri/endpoint';
-import { hostPath } from '../../config/host';
+import { canonicalSocket, hostPath } from '../../config/host';
 import type { ProcessFacts } from '../facts';
 import { settingsFromFile, settingsFromStatus } from '../runtime-config';
 import { NotApplicable, Skip, type Step } from '../runner';
 import { collectEndpoints } from './endpoints';
-import { applyMerge, canonicalSocket, collectCaller, collectKubelet, collectProcesses, collectRuntimeConfig, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
-import { collectHostBasics, lookupBinary, searchPath } from './node';
+import { collectCaller, DEFAULT_CONTAINERD_CONFIG, readFileState } from './host';
+import { collectHostBasics } from './node';
 import { checkDaemonPaths } from './paths';
 import { collectUnit, lastWordsOf, readContainerdLog } from './service';
 import { keyPath } from '../toml';
@@ -18,6 +18,10 @@ import { collectContainerd, collectCri, containerdBinaryVersion } from './rpc';
 
 import { configUnknownReason, containerdMajor, criPluginProblem, isContainerd, unreachableReason, type CollectOptions, type Ctx } from './context';
 import { mergeSettings } from './merge-settings';
+import { lookupBinary, searchPath } from './binaries';
+import { collectKubelet } from './kubelet';
+import { collectProcesses } from './processes';
+import { applyMerge, collectRuntimeConfig } from './runtime-config-file';
 
 /**
  * The chosen socket does not exist: does a running containerd answer on its

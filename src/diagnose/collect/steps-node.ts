@@ -7,11 +7,14 @@
 import { hostPath } from '../../config/host';
 import type { Valued } from '../facts';
 import { NotApplicable, Skip, type Step } from '../runner';
-import { collectCni, collectHandlers, collectHostsToml, collectImageFs, collectLogDir, collectSandbox, searchPath } from './node';
+import { collectImageFs, collectLogDir } from './node';
 import { readContainerdLog, unknownHandlersOf } from './service';
 import { collectExitedContainers } from './rpc';
 
 import { containerdMajor, criUnavailable, type Ctx } from './context';
+import { collectCni } from './cni';
+import { collectHostsToml, collectSandbox } from './registry';
+import { collectHandlers, searchPath } from './binaries';
 
 export const NODE_STEPS: Step<Ctx>[] = [
   {
