@@ -108,4 +108,4 @@ function loadBundle({ source, filename, dirname, cachedData, requireFn }) {
   };
 }
 
-module.exports = { buildId, cacheAssetFor, cacheFileFor, cacheKind, loadBundle, readCodeCache, writeCodeCache };
+module.exports = { buildId, cacheAssetFor, cacheFileFor, cacheKind, loadBundle, readCodeCache, wrap, writeCodeCache };

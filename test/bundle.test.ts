@@ -19,7 +19,8 @@ import { originalPosition } from '../src/cli/stack';
 const root = path.resolve(__dirname, '..', '..');
 const bundleFile = path.join(root, 'dist', 'tcrictl.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadBundle } = require(path.join(root, 'bin', 'loader.js')) as {
+const { loadBundle, wrap } = require(path.join(root, 'bin', 'loader.js')) as {
+  wrap(source: string): string;
   loadBundle(o: { source: string; filename: string; dirname: string; cachedData?: Buffer; requireFn: NodeJS.Require }): { exports: { run(argv: string[], root: string): Promise<void>; COMMANDS: Record<string, unknown> } };
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -69,7 +70,7 @@ function copyPackage(into: string, caches: string[]): string {
 
 let copies = 0;
 /** The length of bin/loader.js's CommonJS wrapper in front of the bundle's text. */
-const WRAPPER = '(function (exports, require, module, __filename, __dirname) { '.length;
+const WRAPPER = wrap('\u0000').indexOf('\u0000');
 
 /**
  * Runs argv in a fresh copy of the bundle; returns the modules it evaluated.

@@ -35,48 +35,34 @@ const LOST = `${status.UNAVAILABLE} ${CONNECTION_LOST}`;
 const STREAM = `(async () => { for await (const _ of rt.stream('GetContainerEvents', {})) {} })()`;
 const UNARY = `rt.call('Version', { version: 'v1' }, { timeoutMs: 0 })`;
 
+/** `call` in a child against a hostile server in `mode` (answering `repeat` empty messages); what it printed. */
+async function callAgainst(mode: Parameters<typeof startHostile>[0], call: string, opts: { repeat?: number; timeoutMs?: number } = {}): Promise<string> {
+  const h = await startHostile(mode, { answer: Buffer.alloc(0), repeat: opts.repeat });
+  try {
+    return await inChild(h.endpoint, call, opts.timeoutMs);
+  } finally {
+    await h.stop();
+  }
+}
+
 describe('a call stranded by a connection that went silent', () => {
   for (const mode of ['hpack-bad-index', 'hpack-table-size'] as const) {
     it(`${mode}: a stream fails with "connection lost" instead of leaving the process with nothing to wait for`, async () => {
-      const h = await startHostile(mode, { answer: Buffer.alloc(0) });
-      try {
-        const r = await inChild(h.endpoint, STREAM);
-        assert.equal(r, LOST);
-      } finally {
-        await h.stop();
-      }
+      assert.equal(await callAgainst(mode, STREAM), LOST);
     });
   }
 
   it('hpack-bad-trailers: a stream that got its answers fails at once, long before a 10-minute connect timeout', async () => {
-    const h = await startHostile('hpack-bad-trailers', { answer: Buffer.alloc(0), repeat: 2 });
-    try {
-      // Timed only by the child's 30 s safety net: a connect timer left running after the answers would hold it 10 minutes.
-      assert.equal(await inChild(h.endpoint, STREAM, 600_000), LOST);
-    } finally {
-      await h.stop();
-    }
+    // Timed only by the child's 30 s safety net: a connect timer left running after the answers would hold it 10 minutes.
+    assert.equal(await callAgainst('hpack-bad-trailers', STREAM, { repeat: 2, timeoutMs: 600_000 }), LOST);
   });
 
   it('hpack-bad-huffman: a unary call without a deadline fails the same way', async () => {
-    const h = await startHostile('hpack-bad-huffman', { answer: Buffer.alloc(0) });
-    try {
-      const r = await inChild(h.endpoint, UNARY);
-      assert.equal(r, LOST);
-    } finally {
-      await h.stop();
-    }
+    assert.equal(await callAgainst('hpack-bad-huffman', UNARY), LOST);
   });
 
   it('a correct answer is not touched (a stream of two, a unary call)', async () => {
-    for (const [repeat, call] of [[2, STREAM], [1, UNARY]] as const) {
-      const h = await startHostile('ok', { answer: Buffer.alloc(0), repeat });
-      try {
-        assert.equal(await inChild(h.endpoint, call), 'ok');
-      } finally {
-        await h.stop();
-      }
-    }
+    for (const [repeat, call] of [[2, STREAM], [1, UNARY]] as const) assert.equal(await callAgainst('ok', call, { repeat }), 'ok');
   });
 
   it('many open calls share one beforeExit listener, gone with the last', () => {

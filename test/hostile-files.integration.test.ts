@@ -67,12 +67,14 @@ function assertOneLine(r: CliResult, code: number, first: RegExp, what: string):
   assert.doesNotMatch(r.stderr, STACK_LINE, what);
 }
 
+/** `p` as a regular expression that matches it literally. */
+const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('a crictl config that is not a regular file', () => {
   let kinds: Array<[string, string, RegExp]>;
   before(async () => {
     kinds = await hostilePaths('config');
   });
-  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   it('-c: exit 1 (usage), one line naming the path and what it is, no hang', async () => {
     for (const [label, p, why] of kinds) {
@@ -144,7 +146,6 @@ describe('other files the user names: pod and container configs, the crictl conf
   before(async () => {
     kinds = await hostilePaths('configs');
   });
-  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   it('runp, create, config --get, config --set: exit 1 (usage), one line naming the path and what it is, no hang, nothing changed', async () => {
     const rt = await fake();

@@ -4,7 +4,6 @@
  * minified; ASCII, `// tcrictl-build <id>` first line) run by bin/loader.js
  * with a V8 code cache written after a first, warming run.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../test/support/proto';
@@ -15,7 +14,10 @@ export async function buildFloor(dir: string, endpoint: string): Promise<string[
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { BUNDLE_OPTIONS } = require(path.join(root, 'scripts', 'bundle-lib.js')) as { BUNDLE_OPTIONS: import('esbuild').BuildOptions };
+  const { BUNDLE_OPTIONS, stampedBundle } = require(path.join(root, 'scripts', 'bundle-lib.js')) as {
+    BUNDLE_OPTIONS: import('esbuild').BuildOptions;
+    stampedBundle(text: string, note: string): { text: string };
+  };
   const result = await esbuild.build({
     ...BUNDLE_OPTIONS,
     stdin: { contents: "require('./bench/floor/grpc-version').run(process.argv[2]);", resolveDir: root, sourcefile: 'floor-entry.ts', loader: 'ts' },
@@ -23,10 +25,8 @@ export async function buildFloor(dir: string, endpoint: string): Promise<string[
     logLevel: 'warning',
     absWorkingDir: root,
   });
-  const body = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 16);
   const bundle = path.join(dir, 'floor.js');
-  fs.writeFileSync(bundle, `// tcrictl-build ${id} (bench floor)\n${body}`, 'latin1');
+  fs.writeFileSync(bundle, stampedBundle(result.outputFiles[0].text, 'bench floor').text, 'latin1');
   const launcher = path.join(dir, 'run-floor.js');
   const loader = JSON.stringify(path.join(root, 'bin', 'loader.js'));
   fs.writeFileSync(
